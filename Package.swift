@@ -1,0 +1,51 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Dependencies point one way (see README "Architecture"):
+//   WireCodecs (pure, no I/O)        NetworkCore (epoll, sockets)      MessageStore (SQLite)
+//          \_____________________________|_____________________________/
+//                  ReferenceServer                ConformanceKit (codecs + core only)
+//                  reference-server (exe)         conform (exe; embeds ReferenceServer for the self-check)
+let package = Package(
+    name: "MessengerProtocol",
+    products: [
+        .executable(name: "conform", targets: ["conform"]),
+        .executable(name: "reference-server", targets: ["reference-server"]),
+        .library(name: "ConformanceKit", targets: ["ConformanceKit"]),
+        .library(name: "ReferenceServer", targets: ["ReferenceServer"]),
+        .library(name: "WireCodecs", targets: ["WireCodecs"]),
+    ],
+    targets: [
+        .systemLibrary(name: "CSQLite", path: "Sources/CSQLite"),
+        .target(name: "CLinux", path: "Sources/CLinux"),
+        .target(name: "WireCodecs", path: "Sources/WireCodecs"),
+        .target(name: "NetworkCore", dependencies: ["CLinux"], path: "Sources/NetworkCore"),
+        .target(name: "MessageStore", dependencies: ["CSQLite"], path: "Sources/MessageStore"),
+        .target(
+            name: "ReferenceServer",
+            dependencies: ["WireCodecs", "NetworkCore", "MessageStore"],
+            path: "Sources/ReferenceServer"
+        ),
+        .executableTarget(name: "reference-server", dependencies: ["ReferenceServer"], path: "Sources/reference-server"),
+        .target(name: "ConformanceKit", dependencies: ["WireCodecs", "NetworkCore"], path: "Sources/ConformanceKit"),
+        .executableTarget(
+            name: "conform",
+            dependencies: ["ConformanceKit", "ReferenceServer"],
+            path: "Sources/conform"
+        ),
+        .testTarget(name: "WireCodecsTests", dependencies: ["WireCodecs"], path: "Tests/WireCodecsTests"),
+        .testTarget(name: "NetworkCoreTests", dependencies: ["NetworkCore"], path: "Tests/NetworkCoreTests"),
+        .testTarget(name: "MessageStoreTests", dependencies: ["MessageStore"], path: "Tests/MessageStoreTests"),
+        .testTarget(
+            name: "ReferenceServerTests",
+            dependencies: ["ReferenceServer", "WireCodecs", "NetworkCore", "MessageStore"],
+            path: "Tests/ReferenceServerTests"
+        ),
+        .testTarget(
+            name: "ConformanceKitTests",
+            dependencies: ["ConformanceKit", "ReferenceServer", "WireCodecs"],
+            path: "Tests/ConformanceKitTests"
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,1 @@
+print("reference-server: not yet implemented")
