@@ -35,4 +35,14 @@ import Testing
             try EngineIOPayload.decode(Array("4a\u{1E}b!!!!".utf8), maxPayload: 100)
         }
     }
+
+    @Test(arguments: try EngineIOVectorFile.load().payloads)
+    func truncatedPayloadsNeverCrash(vector: EngineIOVectorFile.PayloadCase) {
+        let bytes = Array(vector.text.utf8)
+        var refused = 0
+        for length in 0..<bytes.count {
+            do { _ = try EngineIOPayload.decode(Array(bytes[0..<length]), maxPayload: 1_000_000) } catch { refused += 1 }
+        }
+        #expect(refused >= 1, "at least the empty payload is refused")
+    }
 }

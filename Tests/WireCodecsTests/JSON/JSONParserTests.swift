@@ -92,4 +92,14 @@ struct JSONVectorFile: Decodable {
             #expect(error.description == "JSON parse error at byte 3: trailing comma before a closing bracket")
         }
     }
+
+    @Test(arguments: try JSONVectorFile.load().valid)
+    func everyTruncationIsRefusedWithoutCrashing(vector: JSONVectorFile.Valid) {
+        let bytes = Array(vector.text.utf8)
+        guard let first = bytes.first(where: { $0 > 0x20 }), [UInt8(ascii: "["), UInt8(ascii: "{"), UInt8(ascii: "\"")].contains(first) else { return }
+        let end = bytes.lastIndex(where: { $0 > 0x20 }) ?? 0
+        for length in 0..<end {
+            #expect(throws: JSONParseError.self, "prefix of \(length) bytes") { try JSONParser.parse(bytes[0..<length]) }
+        }
+    }
 }

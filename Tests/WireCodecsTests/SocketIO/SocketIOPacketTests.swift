@@ -63,4 +63,16 @@ import Testing
         #expect(try SocketIOPacket.decode(#"2[1,"x"]"#).eventName == nil)
         #expect(SocketIOPacket.connect().eventArguments.isEmpty)
     }
+
+    @Test(arguments: try SocketIOVectorFile.load().packets)
+    func truncatedPacketsNeverCrash(vector: SocketIOVectorFile.PacketCase) {
+        // Every prefix either decodes or throws a typed error; decoding must simply not trap.
+        let bytes = Array(vector.text.utf8)
+        var refused = 0
+        for length in 0..<bytes.count {
+            let prefix = String(decoding: bytes[0..<length], as: UTF8.self)
+            do { _ = try SocketIOPacket.decode(prefix) } catch { refused += 1 }
+        }
+        #expect(refused >= 1, "at least the empty prefix is refused")
+    }
 }
