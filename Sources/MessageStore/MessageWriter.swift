@@ -216,3 +216,12 @@ extension MessageWriter {
     /// Test hook: releases `suspendForTesting()`.
     func resumeForTesting() { queue.resume() }
 }
+
+extension MessageWriter {
+    /// Test hook: the write connection's `PRAGMA synchronous` level (2 = FULL), read on the writer queue.
+    func synchronousLevelForTesting() -> Int64? {
+        queue.sync {
+            connection.withLock { connection in try? connection?.synchronousLevel() }
+        }
+    }
+}
