@@ -12,7 +12,8 @@ public struct StoreConfiguration: Sendable {
     ///
     /// It receives one closure that calls every completion of the batch, in id order. The default runs
     /// it inline on the writer queue. A server with one event loop passes `{ loop.execute($0) }`, so it
-    /// hops threads once per batch instead of once per message.
+    /// hops threads once per batch instead of once per message. It must not block waiting for work that
+    /// itself waits for the writer (e.g. a synchronous hop to a thread that may be inside `close()`).
     public var deliverCompletions: @Sendable (_ completions: @escaping @Sendable () -> Void) -> Void
 
     public init(
