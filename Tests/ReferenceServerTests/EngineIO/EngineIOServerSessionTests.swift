@@ -113,6 +113,15 @@ private func size(_ text: String) -> Int { 1 + text.utf8.count }
         #expect(session.onPollRequest(now: at(1)) == [.respondToPoll([.message(a), .message(b)])])
     }
 
+    @Test func recordSeparatorCountsTowardsMaxPayload() {
+        var session = openPolling()
+        let a = String(repeating: "a", count: 49)  // 50 bytes: 50 + 1 + 50 = 101 > 100
+        _ = session.send(.message(a), encodedByteCount: size(a))
+        _ = session.send(.message(a), encodedByteCount: size(a))
+        #expect(session.onPollRequest(now: at(1)) == [.respondToPoll([.message(a)])])
+        #expect(session.onPollRequest(now: at(2)) == [.respondToPoll([.message(a)])])
+    }
+
     @Test func oversizedLonePacketStillLeavesAlone() {
         var session = openPolling()
         let big = String(repeating: "z", count: 500)
