@@ -1,0 +1,19 @@
+import WireCodecs
+
+/// Limits and timers of the Socket.IO layer, with the Node.js socket.io defaults.
+public struct SocketIOServerConfiguration: Sendable, Equatable {
+    /// Most binary attachments one packet may announce; more is a parse error.
+    /// Default `WireLimits.socketIOMaxAttachments` (10, as socket.io-parser's `maxAttachments`).
+    public var maxAttachments: Int
+    /// Milliseconds a client has after the Engine.IO handshake to CONNECT to a namespace,
+    /// else the connection is closed. Default 45,000 (socket.io `connectTimeout`).
+    public var connectTimeout: Int
+
+    public init(maxAttachments: Int = WireLimits.standard.socketIOMaxAttachments, connectTimeout: Int = 45_000) {
+        self.maxAttachments = maxAttachments
+        self.connectTimeout = connectTimeout
+    }
+
+    /// The defaults.
+    public static let standard = SocketIOServerConfiguration()
+}
