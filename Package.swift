@@ -24,7 +24,9 @@ let package = Package(
         .target(
             name: "ReferenceServer",
             dependencies: ["WireCodecs", "NetworkCore", "MessageStore"],
-            path: "Sources/ReferenceServer"
+            path: "Sources/ReferenceServer",
+            // Foundation's Double rounding needs libm, which the toolchain does not link by itself here.
+            linkerSettings: [.linkedLibrary("m")]
         ),
         .executableTarget(name: "reference-server", dependencies: ["ReferenceServer"], path: "Sources/reference-server"),
         .target(name: "ConformanceKit", dependencies: ["WireCodecs", "NetworkCore"], path: "Sources/ConformanceKit"),
