@@ -110,6 +110,11 @@ public final class Connection {
     }
 
     private func flush() {
+        guard pendingWriteBytes > 0 else {
+            // A stale EPOLLOUT from the same batch: nothing was waiting, so no drain to report.
+            updateInterest()
+            return
+        }
         while pendingWriteBytes > 0 {
             let sent = outbound.withUnsafeBytes { buffer in
                 clinux_send(descriptor, buffer.baseAddress! + outboundStart, buffer.count - outboundStart)

@@ -328,4 +328,32 @@ import Glibc
             return
         }
     }
+
+    @Test func writingToAVanishedPeerReportsAResetInsteadOfSIGPIPE() async throws {
+        let loop = try EventLoop()
+        defer { loop.shutdown() }
+        let serverLog = ConnectionLog()
+        let port = try await loop.submit { context throws(NetworkError) in
+            try context.listen(host: "127.0.0.1", port: 0) { connection in
+                // Not reading, so the peer's FIN goes unnoticed and the writes below hit a closed socket.
+                connection.pauseReading()
+                return RecordingHandler(log: serverLog, onConnect: { connection in
+                    func writeAgain(_ context: LoopContext) {
+                        guard !connection.isClosed else { return }
+                        connection.write([1])
+                        context.scheduleTimer(after: .milliseconds(5), writeAgain)
+                    }
+                    connection.context.scheduleTimer(after: .milliseconds(20), writeAgain)
+                })
+            }.port
+        }
+        let clientLog = ConnectionLog()
+        _ = try await loop.submit { context in
+            context.connect(host: "127.0.0.1", port: port, handler: RecordingHandler(log: clientLog, onConnect: { $0.close() })).id
+        }
+        #expect(await eventually { serverLog.closedCount == 1 })
+        let errors = serverLog.all.values.flatMap(\.closeErrors)
+        #expect(errors.count == 1)
+        #expect(errors.first??.isConnectionReset == true, "\(errors)")
+    }
 }
