@@ -59,7 +59,7 @@ public final class Connection {
 
     /// Whether the connection is established and not closing (writes are accepted and sent).
     public var isActive: Bool { state == .open && !isClosingAfterFlush }
-    /// Whether the connection is closed (or a connect has not finished, see `isConnecting`).
+    /// Whether the connection is closed (`connectionDidClose` has been or is about to be delivered).
     public var isClosed: Bool { state == .closed }
     /// Whether an outgoing connect is still in progress.
     public var isConnecting: Bool { state == .connecting }
@@ -194,6 +194,8 @@ public final class Connection {
 
     /// Stops reading, sends what is buffered, then sends FIN and closes once the peer closes too (or after
     /// `NetworkConfiguration.lingerTimeout`), so the peer receives everything written before.
+    /// Writes after this call are ignored. Flushing itself has no deadline: a peer that never reads keeps
+    /// the connection until the caller's own timer calls `close()`.
     public func closeAfterFlush() {
         guard !isClosingAfterFlush else { return }
         switch state {
