@@ -22,7 +22,8 @@ struct HTTPHeadScanner: Sendable {
         isSkippingLeadingEmptyLines = skipsLeadingEmptyLines
     }
 
-    enum Overflow: Error { case tooLarge(hasCompleteLine: Bool), tooManyLines }
+    /// `tooLarge(isInFirstLine:)` says whether the size ran out inside the first (start) line.
+    enum Overflow: Error { case tooLarge(isInFirstLine: Bool), tooManyLines }
 
     /// Scans newly received bytes; returns the offset just past the empty line ending the head, or
     /// nil when more bytes are needed.
@@ -49,7 +50,7 @@ struct HTTPHeadScanner: Sendable {
             let searchEnd = min(available, limitEnd)
             guard let lineFeed = input.firstLineFeed(from: scanOffset, to: searchEnd) else {
                 scanOffset = max(scanOffset, searchEnd)
-                if available >= limitEnd { throw .tooLarge(hasCompleteLine: !lines.isEmpty) }
+                if available >= limitEnd { throw .tooLarge(isInFirstLine: lines.isEmpty && !isSkippingLeadingEmptyLines) }
                 return nil
             }
             var lineEnd = lineFeed

@@ -88,7 +88,7 @@ public struct HTTPRequestParser: Sendable {
                 headEnd = try scanner.scan(input, maxSize: limits.httpMaxHeadSize, maxLines: limits.httpMaxHeaderCount + 1)
             } catch {
                 switch error {
-                case .tooLarge(let hasCompleteLine): throw hasCompleteLine ? .headTooLarge : .targetTooLong
+                case .tooLarge(let isInFirstLine): throw isInFirstLine ? .targetTooLong : .headTooLarge
                 case .tooManyLines: throw .tooManyHeaders
                 }
             }
