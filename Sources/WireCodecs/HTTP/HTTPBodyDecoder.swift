@@ -109,10 +109,11 @@ struct HTTPBodyDecoder: Sendable {
     /// ignored. The size is refused as soon as it would take the body over `maxBodySize`, so no
     /// number of hex digits can overflow.
     private mutating func readChunkSizeLine(_ input: HTTPInputBuffer) throws(HTTPParseError) -> Bool {
-        let searchEnd = min(input.count, offset + maxLineSize)
+        let lineLimit = HTTPSyntax.saturatingSum(offset, maxLineSize)
+        let searchEnd = min(input.count, lineLimit)
         guard let lineFeed = input.firstLineFeed(from: lineScanOffset, to: searchEnd) else {
             lineScanOffset = max(lineScanOffset, searchEnd)
-            if input.count >= offset + maxLineSize { throw .invalidChunkSize }
+            if input.count >= lineLimit { throw .invalidChunkSize }
             return false
         }
         var lineEnd = lineFeed
@@ -123,8 +124,11 @@ struct HTTPBodyDecoder: Sendable {
         var isTooLarge = false
         while index < line.endIndex, let digit = Self.hexValue(line[index]) {
             if !isTooLarge {
-                size = size * 16 + digit
-                if size > maxBodySize { isTooLarge = true }
+                if size > (maxBodySize - digit) / 16 {
+                    isTooLarge = true
+                } else {
+                    size = size * 16 + digit
+                }
             }
             index += 1
         }

@@ -29,7 +29,7 @@ struct HTTPHeadScanner: Sendable {
     /// nil when more bytes are needed.
     mutating func scan(_ input: HTTPInputBuffer, maxSize: Int, maxLines: Int) throws(Overflow) -> Int? {
         let available = input.count
-        let limitEnd = initialOffset + maxSize
+        let limitEnd = HTTPSyntax.saturatingSum(initialOffset, maxSize)
         if isSkippingLeadingEmptyLines {
             while scanOffset < available && scanOffset < limitEnd {
                 let byte = input[scanOffset]

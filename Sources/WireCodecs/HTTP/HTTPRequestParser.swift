@@ -38,6 +38,12 @@ public struct HTTPRequestParser: Sendable {
     /// Whether no bytes of an unfinished request are buffered (a clean point to close the connection).
     public var isIdle: Bool { input.count == 0 && !isFailed }
 
+    /// The head of the request whose body is still arriving, e.g. to answer `Expect: 100-continue`
+    /// (RFC 9110 §10.1.1) before the body is sent.
+    public var pendingHead: HTTPRequestHead? {
+        if case .body(let head) = phase { head } else { nil }
+    }
+
     /// Whether an error has been thrown.
     public var isFailed: Bool {
         if case .failed = phase { true } else { false }
@@ -85,7 +91,7 @@ public struct HTTPRequestParser: Sendable {
         case .head:
             let headEnd: Int?
             do {
-                headEnd = try scanner.scan(input, maxSize: limits.httpMaxHeadSize, maxLines: limits.httpMaxHeaderCount + 1)
+                headEnd = try scanner.scan(input, maxSize: limits.httpMaxHeadSize, maxLines: HTTPSyntax.saturatingSum(limits.httpMaxHeaderCount, 1))
             } catch {
                 switch error {
                 case .tooLarge(let isInFirstLine): throw isInFirstLine ? .targetTooLong : .headTooLarge

@@ -102,7 +102,7 @@ public struct HTTPResponseParser: Sendable {
         case .head:
             let headEnd: Int?
             do {
-                headEnd = try scanner.scan(input, maxSize: limits.httpMaxHeadSize, maxLines: limits.httpMaxHeaderCount + 1)
+                headEnd = try scanner.scan(input, maxSize: limits.httpMaxHeadSize, maxLines: HTTPSyntax.saturatingSum(limits.httpMaxHeaderCount, 1))
             } catch {
                 switch error {
                 case .tooLarge: throw .headTooLarge

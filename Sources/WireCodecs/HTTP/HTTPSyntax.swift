@@ -33,6 +33,12 @@ enum HTTPSyntax {
         return HTTPVersion(major: Int(major - 0x30), minor: Int(minor - 0x30))
     }
 
+    /// `a + b`, or `Int.max` when that overflows (limits may be configured as `.max`).
+    static func saturatingSum(_ a: Int, _ b: Int) -> Int {
+        let (sum, overflow) = a.addingReportingOverflow(b)
+        return overflow ? .max : sum
+    }
+
     static func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
 
     enum FieldError: Error { case obsoleteLineFolding, invalid(name: String?), whitespaceBeforeColon(name: String) }

@@ -50,10 +50,12 @@ import Testing
         parser.append(Array("POST /messages HTTP/1.1\r\nHost: a\r\nContent-Length: 10\r\n\r\n01234".utf8))
         #expect(try parser.nextRequest() == nil)
         #expect(try parser.nextRequest() == nil)
+        #expect(parser.pendingHead?.target == "/messages")
         parser.append(Array("56789GET".utf8))
         let request = try #require(try parser.nextRequest())
         #expect(request.body == Array("0123456789".utf8))
         #expect(try parser.nextRequest() == nil)
+        #expect(parser.pendingHead == nil)
         #expect(parser.takeUnparsedBytes() == Array("GET".utf8))
         #expect(parser.isIdle)
     }
@@ -161,6 +163,17 @@ import Testing
         let length = WireLimits.standard.httpMaxBodySize + 1
         parser.append(Array("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: \(length)\r\n\r\n".utf8))
         #expect(throws: HTTPParseError.bodyTooLarge) { try parser.nextRequest() }
+    }
+
+    @Test func hugeLimitsDoNotOverflow() throws {
+        let limits = WireLimits(httpMaxHeadSize: .max, httpMaxHeaderCount: .max, httpMaxBodySize: .max)
+        var parser = HTTPRequestParser(limits: limits)
+        parser.append(Array("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n".utf8))
+        parser.append(Array("fffffffffffffffffffff\r\n".utf8))
+        #expect(throws: HTTPParseError.bodyTooLarge) { try parser.nextRequest() }
+        var lengthParser = HTTPRequestParser(limits: limits)
+        lengthParser.append(Array("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 99999999999999999999\r\n\r\n".utf8))
+        #expect(throws: HTTPParseError.bodyTooLarge) { try lengthParser.nextRequest() }
     }
 
     @Test func bodyAtTheLimitIsAccepted() throws {
