@@ -3,7 +3,12 @@
 /// RFC 9112 §6.3 (message body length), §7.1 (chunked transfer coding). Offsets are from the start
 /// of the message in the `HTTPInputBuffer`; raw bytes stay there until the whole message is returned.
 struct HTTPBodyDecoder: Sendable {
-    enum Framing: Sendable, Equatable { case none, length(Int), chunked, untilClose }
+    enum Framing: Sendable, Equatable {
+        case none
+        case length(Int)
+        case chunked
+        case untilClose
+    }
 
     private enum State: Sendable {
         case fixed(length: Int)
@@ -142,7 +147,9 @@ struct HTTPBodyDecoder: Sendable {
         if isTooLarge || size > maxBodySize - body.count { throw .bodyTooLarge }
         offset = lineFeed + 1
         lineScanOffset = offset
-        state = size == 0 ? .trailers(HTTPHeadScanner(offset: offset, skipsLeadingEmptyLines: false)) : .chunkData(remaining: size)
+        state =
+            size == 0
+            ? .trailers(HTTPHeadScanner(offset: offset, skipsLeadingEmptyLines: false)) : .chunkData(remaining: size)
         return true
     }
 

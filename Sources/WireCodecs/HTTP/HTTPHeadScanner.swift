@@ -23,7 +23,10 @@ struct HTTPHeadScanner: Sendable {
     }
 
     /// `tooLarge(isInFirstLine:)` says whether the size ran out inside the first (start) line.
-    enum Overflow: Error { case tooLarge(isInFirstLine: Bool), tooManyLines }
+    enum Overflow: Error {
+        case tooLarge(isInFirstLine: Bool)
+        case tooManyLines
+    }
 
     /// Scans newly received bytes; returns the offset just past the empty line ending the head, or
     /// nil when more bytes are needed.
@@ -50,7 +53,9 @@ struct HTTPHeadScanner: Sendable {
             let searchEnd = min(available, limitEnd)
             guard let lineFeed = input.firstLineFeed(from: scanOffset, to: searchEnd) else {
                 scanOffset = max(scanOffset, searchEnd)
-                if available >= limitEnd { throw .tooLarge(isInFirstLine: lines.isEmpty && !isSkippingLeadingEmptyLines) }
+                if available >= limitEnd {
+                    throw .tooLarge(isInFirstLine: lines.isEmpty && !isSkippingLeadingEmptyLines)
+                }
                 return nil
             }
             var lineEnd = lineFeed

@@ -58,8 +58,9 @@ extension HTTPRequest {
             head.headers.add(name: "Content-Length", value: String(body.count))
         }
         var bytes = [UInt8]()
-        bytes.reserveCapacity(head.method.utf8.count + head.target.utf8.count + 16
-            + head.headers.serializedSizeEstimate + body.count + 32)
+        bytes.reserveCapacity(
+            head.method.utf8.count + head.target.utf8.count + 16
+                + head.headers.serializedSizeEstimate + body.count + 32)
         head.appendHead(to: &bytes)
         HTTPHeaders.appendBody(body, isChunked: isChunked, to: &bytes)
         return bytes

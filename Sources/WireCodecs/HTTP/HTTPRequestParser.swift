@@ -91,7 +91,9 @@ public struct HTTPRequestParser: Sendable {
         case .head:
             let headEnd: Int?
             do {
-                headEnd = try scanner.scan(input, maxSize: limits.httpMaxHeadSize, maxLines: HTTPSyntax.saturatingSum(limits.httpMaxHeaderCount, 1))
+                headEnd = try scanner.scan(
+                    input, maxSize: limits.httpMaxHeadSize,
+                    maxLines: HTTPSyntax.saturatingSum(limits.httpMaxHeaderCount, 1))
             } catch {
                 switch error {
                 case .tooLarge(let isInFirstLine): throw isInFirstLine ? .targetTooLong : .headTooLarge

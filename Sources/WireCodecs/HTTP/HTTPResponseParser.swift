@@ -102,7 +102,9 @@ public struct HTTPResponseParser: Sendable {
         case .head:
             let headEnd: Int?
             do {
-                headEnd = try scanner.scan(input, maxSize: limits.httpMaxHeadSize, maxLines: HTTPSyntax.saturatingSum(limits.httpMaxHeaderCount, 1))
+                headEnd = try scanner.scan(
+                    input, maxSize: limits.httpMaxHeadSize,
+                    maxLines: HTTPSyntax.saturatingSum(limits.httpMaxHeaderCount, 1))
             } catch {
                 switch error {
                 case .tooLarge: throw .headTooLarge
@@ -115,7 +117,8 @@ public struct HTTPResponseParser: Sendable {
             }
             head = try parseHead()
             let isInterim = head.status < 200 && head.status != 101
-            let method = isInterim ? expectedMethods.first : (expectedMethods.isEmpty ? nil : expectedMethods.removeFirst())
+            let method =
+                isInterim ? expectedMethods.first : (expectedMethods.isEmpty ? nil : expectedMethods.removeFirst())
             if head.status == 101 || (method == "CONNECT" && (200..<300).contains(head.status)) {
                 input.consume(headEnd)
                 scanner = HTTPHeadScanner(skipsLeadingEmptyLines: false)
@@ -126,7 +129,9 @@ public struct HTTPResponseParser: Sendable {
             let framing: HTTPBodyDecoder.Framing =
                 hasNoBody
                 ? .none
-                : try .announced(by: head.headers, version: head.version, otherwise: .untilClose, maxBodySize: limits.httpMaxBodySize)
+                : try .announced(
+                    by: head.headers, version: head.version, otherwise: .untilClose, maxBodySize: limits.httpMaxBodySize
+                )
             bodyDecoder = HTTPBodyDecoder(framing: framing, offset: headEnd, limits: limits)
             phase = .body(head)
         }

@@ -28,7 +28,9 @@ enum HTTPSyntax {
     static func parseVersion(_ bytes: ArraySlice<UInt8>) -> HTTPVersion? {
         guard bytes.count == 8, bytes.starts(with: "HTTP/".utf8) else { return nil }
         let base = bytes.startIndex
-        let major = bytes[base + 5], dot = bytes[base + 6], minor = bytes[base + 7]
+        let major = bytes[base + 5]
+        let dot = bytes[base + 6]
+        let minor = bytes[base + 7]
         guard isDigit(major), dot == UInt8(ascii: "."), isDigit(minor) else { return nil }
         return HTTPVersion(major: Int(major - 0x30), minor: Int(minor - 0x30))
     }

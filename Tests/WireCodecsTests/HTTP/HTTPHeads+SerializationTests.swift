@@ -1,4 +1,5 @@
 import Testing
+
 @testable import WireCodecs
 
 @Suite struct HTTPHeadsSerializationTests {
@@ -13,14 +14,18 @@ import Testing
     }
 
     @Test func responseGetsContentLength() {
-        let response = HTTPResponse(head: HTTPResponseHead(status: 200, headers: ["Content-Type": "text/plain"]), body: Array("hi".utf8))
-        #expect(response.serialized() == Array("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\nhi".utf8))
+        let response = HTTPResponse(
+            head: HTTPResponseHead(status: 200, headers: ["Content-Type": "text/plain"]), body: Array("hi".utf8))
+        #expect(
+            response.serialized()
+                == Array("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\nhi".utf8))
         let empty = HTTPResponse(head: HTTPResponseHead(status: 200))
         #expect(empty.serialized() == Array("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n".utf8))
     }
 
     @Test func existingContentLengthIsKept() {
-        let response = HTTPResponse(head: HTTPResponseHead(status: 200, headers: ["content-length": "2"]), body: Array("hi".utf8))
+        let response = HTTPResponse(
+            head: HTTPResponseHead(status: 200, headers: ["content-length": "2"]), body: Array("hi".utf8))
         #expect(response.serialized() == Array("HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nhi".utf8))
     }
 
@@ -32,14 +37,20 @@ import Testing
     }
 
     @Test func chunkedResponseBodyIsEncoded() {
-        let response = HTTPResponse(head: HTTPResponseHead(status: 200, headers: ["Transfer-Encoding": "chunked"]), body: Array("hello world, again".utf8))
-        #expect(response.serialized() == Array("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n12\r\nhello world, again\r\n0\r\n\r\n".utf8))
+        let response = HTTPResponse(
+            head: HTTPResponseHead(status: 200, headers: ["Transfer-Encoding": "chunked"]),
+            body: Array("hello world, again".utf8))
+        #expect(
+            response.serialized()
+                == Array(
+                    "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n12\r\nhello world, again\r\n0\r\n\r\n".utf8))
     }
 
     @Test func requestGetsContentLengthOnlyWithABody() {
         let get = HTTPRequest(head: HTTPRequestHead(method: "GET", target: "/", headers: ["Host": "a"]))
         #expect(get.serialized() == Array("GET / HTTP/1.1\r\nHost: a\r\n\r\n".utf8))
-        let post = HTTPRequest(head: HTTPRequestHead(method: "POST", target: "/messages", headers: ["Host": "a"]), body: Array("{}".utf8))
+        let post = HTTPRequest(
+            head: HTTPRequestHead(method: "POST", target: "/messages", headers: ["Host": "a"]), body: Array("{}".utf8))
         #expect(post.serialized() == Array("POST /messages HTTP/1.1\r\nHost: a\r\nContent-Length: 2\r\n\r\n{}".utf8))
     }
 
@@ -48,9 +59,10 @@ import Testing
         #expect(head.serialized() == Array("HTTP/1.1 200 OK  X: y\r\nX-Echo: a  Set-Cookie: evil\r\n\r\n".utf8))
     }
 
-    @Test(arguments: HTTPVectorFile.requestVectors.filter {
-        $0.expectedOutcomes.allSatisfy { if case .request = $0 { true } else { false } }
-    })
+    @Test(
+        arguments: HTTPVectorFile.requestVectors.filter {
+            $0.expectedOutcomes.allSatisfy { if case .request = $0 { true } else { false } }
+        })
     func requestVectorsRoundTrip(vector: HTTPVector) throws {
         var parser = HTTPRequestParser(limits: vector.wireLimits)
         parser.append(Array(vector.raw.utf8))
@@ -62,11 +74,13 @@ import Testing
         }
     }
 
-    @Test(arguments: HTTPVectorFile.responseVectors.filter {
-        $0.eof != true && $0.requestMethods == nil && $0.expectedOutcomes.allSatisfy {
-            if case .response(_, let status, _, _, _) = $0 { status != 101 } else { false }
-        }
-    })
+    @Test(
+        arguments: HTTPVectorFile.responseVectors.filter {
+            $0.eof != true && $0.requestMethods == nil
+                && $0.expectedOutcomes.allSatisfy {
+                    if case .response(_, let status, _, _, _) = $0 { status != 101 } else { false }
+                }
+        })
     func responseVectorsRoundTrip(vector: HTTPVector) throws {
         var parser = HTTPResponseParser(limits: vector.wireLimits)
         parser.append(Array(vector.raw.utf8))

@@ -1,12 +1,14 @@
 import Testing
+
 @testable import WireCodecs
 
 @Suite struct HTTPParseErrorTests {
-    @Test(arguments: [
-        (HTTPParseError.invalidRequestLine, 400), (.targetTooLong, 414), (.unsupportedVersion, 505),
-        (.headTooLarge, 431), (.tooManyHeaders, 431), (.trailersTooLarge, 431), (.bodyTooLarge, 413),
-        (.unsupportedTransferEncoding, 501), (.invalidHeader(name: "X"), 400), (.conflictingContentLengths, 400),
-    ] as [(HTTPParseError, Int)])
+    @Test(
+        arguments: [
+            (HTTPParseError.invalidRequestLine, 400), (.targetTooLong, 414), (.unsupportedVersion, 505),
+            (.headTooLarge, 431), (.tooManyHeaders, 431), (.trailersTooLarge, 431), (.bodyTooLarge, 413),
+            (.unsupportedTransferEncoding, 501), (.invalidHeader(name: "X"), 400), (.conflictingContentLengths, 400),
+        ] as [(HTTPParseError, Int)])
     func mapsToTheStatusToAnswer(error: HTTPParseError, status: Int) {
         #expect(error.status == status)
         #expect(!error.reason.isEmpty)

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import WireCodecs
 
 @Suite struct HTTPRequestHeadQueryTests {
@@ -19,9 +20,14 @@ import Testing
     }
 
     @Test func decodesFormEncoding() {
-        let head = HTTPRequestHead(method: "GET", target: "/p?a=1&b=hello+world&c=%E2%82%AC&d&&e=%zz&f=a%3Db&g=%4&%6E%61me=x#frag")
+        let head = HTTPRequestHead(
+            method: "GET", target: "/p?a=1&b=hello+world&c=%E2%82%AC&d&&e=%zz&f=a%3Db&g=%4&%6E%61me=x#frag")
         let items = head.queryItems.map { [$0.name, $0.value] }
-        #expect(items == [["a", "1"], ["b", "hello world"], ["c", "€"], ["d", ""], ["e", "%zz"], ["f", "a=b"], ["g", "%4"], ["name", "x"]])
+        #expect(
+            items == [
+                ["a", "1"], ["b", "hello world"], ["c", "€"], ["d", ""], ["e", "%zz"], ["f", "a=b"], ["g", "%4"],
+                ["name", "x"],
+            ])
         #expect(head.path == "/p")
         #expect(head.queryValue("name") == "x")
     }

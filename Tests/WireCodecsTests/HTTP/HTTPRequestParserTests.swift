@@ -1,4 +1,5 @@
 import Testing
+
 @testable import WireCodecs
 
 @Suite struct HTTPRequestParserTests {
@@ -8,9 +9,10 @@ import Testing
         #expect(file.responses.count >= 8)
         #expect(Set(file.requests.map(\.name)).count == file.requests.count, "vector names are unique")
         // Every error case a request can raise is witnessed by at least one vector.
-        let witnessed = Set(file.requests.flatMap(\.expectedOutcomes).compactMap { outcome -> String? in
-            if case .error(let name, _) = outcome { name } else { nil }
-        })
+        let witnessed = Set(
+            file.requests.flatMap(\.expectedOutcomes).compactMap { outcome -> String? in
+                if case .error(let name, _) = outcome { name } else { nil }
+            })
         let requestErrors: [HTTPParseError] = [
             .invalidRequestLine, .invalidMethod, .invalidTarget, .targetTooLong, .unsupportedVersion,
             .invalidHeader(name: nil), .whitespaceBeforeColon(name: ""), .obsoleteLineFolding, .invalidHost,
@@ -63,7 +65,10 @@ import Testing
     @Test func takeUnparsedBytesHandsOverWhatFollowsAnUpgrade() throws {
         var parser = HTTPRequestParser()
         let frame: [UInt8] = [0x81, 0x85, 0x37, 0xFA, 0x21, 0x3D, 0x7F, 0x9F, 0x4D, 0x51, 0x58]
-        parser.append(Array("GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: a\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n".utf8) + frame)
+        parser.append(
+            Array(
+                "GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: a\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n"
+                    .utf8) + frame)
         let request = try #require(try parser.nextRequest())
         #expect(request.head.isUpgradeRequest)
         #expect(parser.takeUnparsedBytes() == frame)
@@ -108,7 +113,9 @@ import Testing
 
     /// Appends `stream` in 4 KiB pieces, draining after each; returns the error and how much had
     /// been appended when it was thrown.
-    private func feedUntilError(_ stream: [UInt8], limits: WireLimits = .standard) -> (HTTPParseError?, appended: Int, buffered: Int) {
+    private func feedUntilError(_ stream: [UInt8], limits: WireLimits = .standard) -> (
+        HTTPParseError?, appended: Int, buffered: Int
+    ) {
         var parser = HTTPRequestParser(limits: limits)
         var appended = 0
         while appended < stream.count {
@@ -125,7 +132,8 @@ import Testing
     }
 
     @Test func oneMegabyteHeaderFloodFailsEarlyWith431() {
-        let flood = Array("GET / HTTP/1.1\r\nHost: a\r\nX-Flood: ".utf8) + [UInt8](repeating: UInt8(ascii: "a"), count: 1 << 20)
+        let flood =
+            Array("GET / HTTP/1.1\r\nHost: a\r\nX-Flood: ".utf8) + [UInt8](repeating: UInt8(ascii: "a"), count: 1 << 20)
         let (error, appended, buffered) = feedUntilError(flood)
         #expect(error == .headTooLarge)
         #expect(error?.status == 431)
@@ -136,7 +144,8 @@ import Testing
 
     @Test func manySmallHeadersFailEarlyWith431() {
         let line = Array("X: a\r\n".utf8)
-        let flood = Array("GET / HTTP/1.1\r\nHost: a\r\n".utf8) + Array([[UInt8]](repeating: line, count: 200_000).joined())
+        let flood =
+            Array("GET / HTTP/1.1\r\nHost: a\r\n".utf8) + Array([[UInt8]](repeating: line, count: 200_000).joined())
         let (error, appended, _) = feedUntilError(flood)
         #expect(error == .tooManyHeaders)
         #expect(error?.status == 431)
@@ -179,7 +188,10 @@ import Testing
     @Test func bodyAtTheLimitIsAccepted() throws {
         let limits = WireLimits(httpMaxBodySize: 10)
         var parser = HTTPRequestParser(limits: limits)
-        parser.append(Array("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n01234\r\n5\r\n56789\r\n0\r\n\r\n".utf8))
+        parser.append(
+            Array(
+                "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n01234\r\n5\r\n56789\r\n0\r\n\r\n"
+                    .utf8))
         #expect(try parser.nextRequest()?.body.count == 10)
     }
 

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import WireCodecs
 
 @Suite struct HTTPResponseParserTests {
@@ -19,18 +20,21 @@ import Testing
 
     @Test func everyResponseErrorIsWitnessedByAVector() throws {
         let file = try HTTPVectorFile.loaded.get()
-        let witnessed = Set(file.responses.flatMap(\.expectedOutcomes).compactMap { outcome -> String? in
-            if case .error(let name, _) = outcome { name } else { nil }
-        })
+        let witnessed = Set(
+            file.responses.flatMap(\.expectedOutcomes).compactMap { outcome -> String? in
+                if case .error(let name, _) = outcome { name } else { nil }
+            })
         let responseErrors: [HTTPParseError] = [
-            .invalidStatusLine, .unsupportedVersion, .contentLengthWithTransferEncoding, .unexpectedEndOfStream, .bodyTooLarge,
+            .invalidStatusLine, .unsupportedVersion, .contentLengthWithTransferEncoding, .unexpectedEndOfStream,
+            .bodyTooLarge,
         ]
         for error in responseErrors { #expect(witnessed.contains(error.caseName), "no vector for \(error.caseName)") }
     }
 
     @Test func switchingProtocolsStopsHTTPParsing() throws {
         var parser = HTTPResponseParser()
-        parser.append(Array("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n".utf8))
+        parser.append(
+            Array("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n".utf8))
         let response = try #require(try parser.nextResponse())
         #expect(response.head.status == 101)
         #expect(parser.hasSwitchedProtocols)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import WireCodecs
 
 /// `Spec/vectors/http.json`, decoded, and a runner that feeds a vector to a parser.
@@ -69,7 +70,9 @@ struct HTTPVector: Decodable, Sendable, CustomTestStringConvertible {
     func chunks(of chunkSize: Int) -> [[UInt8]] {
         let bytes = Array(raw.utf8)
         guard chunkSize > 0 else { return [bytes] }
-        return stride(from: 0, to: bytes.count, by: chunkSize).map { Array(bytes[$0..<min($0 + chunkSize, bytes.count)]) }
+        return stride(from: 0, to: bytes.count, by: chunkSize).map {
+            Array(bytes[$0..<min($0 + chunkSize, bytes.count)])
+        }
     }
 }
 
