@@ -53,7 +53,9 @@ public struct DeliveryChecker: Sendable {
         let user = session.user
         let firstHistoryIndex = session.observations.firstIndex { if case .allMessages = $0.event { true } else { false } }
         var occurrences: [String: [Occurrence]] = [:]
-        var position = 0
+        // Union order: the join's history entries first, then new_message events in arrival order.
+        var historyPosition = 0
+        var livePosition = 1 << 40
         var phantomsSeen: Set<String> = []
         var leaksSeen: Set<String> = []
 
@@ -90,8 +92,8 @@ public struct DeliveryChecker: Sendable {
                     for nonce in conversations[key] ?? [] {
                         screen(nonce, isHistory: true, observation)
                         if isJoinHistory {
-                            occurrences[nonce, default: []].append(Occurrence(position: position, isHistory: true, time: observation.time, operation: observation.operation))
-                            position += 1
+                            occurrences[nonce, default: []].append(Occurrence(position: historyPosition, isHistory: true, time: observation.time, operation: observation.operation))
+                            historyPosition += 1
                         }
                     }
                 }
@@ -102,8 +104,8 @@ public struct DeliveryChecker: Sendable {
                     add(.precededHistory, nonce, "new_message arrived before the join's all_messages", [session.joinOperation, observation.operation])
                 }
                 if occurrences[nonce]?.contains(where: { !$0.isHistory }) != true { liveOrder.append(nonce) }
-                occurrences[nonce, default: []].append(Occurrence(position: position, isHistory: false, time: observation.time, operation: observation.operation))
-                position += 1
+                occurrences[nonce, default: []].append(Occurrence(position: livePosition, isHistory: false, time: observation.time, operation: observation.operation))
+                livePosition += 1
             }
         }
         guard let user else { return findings }
