@@ -11,6 +11,8 @@ import Foundation
 /// - Timeout: a scenario still running after `scenarioTimeout × timeoutFactor` is inconclusive (the
 ///   body is cancelled and not waited for); any error other than the scenario errors is inconclusive
 ///   with its description.
+/// - Clean-up: actions registered with `ScenarioContext.addTeardown` run after the body ends (also on
+///   failure or timeout), bounded by 5 s × timeout factor.
 /// - Expectations: `fail` entries turn a failure into `expectedFailure` and a pass into
 ///   `unexpectedPass`; `flaky` entries turn a failure into `flakyFailure`.
 public struct ConformanceRunner: Sendable {
@@ -183,6 +185,7 @@ public struct ConformanceRunner: Sendable {
         let startedAt = clock.now()
         let outcome = await ScenarioExecution(timeout: timeout).run(scenario.body, context: context)
         let duration = clock.now() - startedAt
+        _ = await ScenarioExecution(timeout: context.timeout(Self.teardownTimeout)).run({ await $0.runTeardowns() }, context: context)
         var result = ScenarioResult(scenario: scenario.info, verdict: .pass, startedAt: startedAt, duration: duration)
         switch outcome {
         case .passed:
@@ -224,6 +227,9 @@ public struct ConformanceRunner: Sendable {
         }
         return result
     }
+
+    /// How long clean-up actions may take after a scenario, before scaling.
+    static let teardownTimeout: Duration = .seconds(5)
 
     static func seconds(_ duration: Duration) -> String {
         let (seconds, attoseconds) = duration.components

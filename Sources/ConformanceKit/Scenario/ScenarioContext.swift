@@ -32,6 +32,8 @@ public final class ScenarioContext: Sendable {
         var generator: SeededGenerator
         var userCounter = 0
         var nonceCounter = 0
+        var labelCounters: [String: Int] = [:]
+        var teardowns: [@Sendable () async -> Void] = []
     }
 
     private let state: Mutex<State>
@@ -84,6 +86,31 @@ public final class ScenarioContext: Sendable {
             return state.nonceCounter
         }
         return "nonce-\(runToken)-\(scenarioTag)-\(Self.base36(UInt64(counter), width: 1))"
+    }
+
+    /// A label for a session or connection, numbered per prefix: `alice#1`, `alice#2`, `http#1`.
+    /// History processes and wire trace entries use it so reports can tell sessions apart.
+    public func label(_ prefix: String) -> String {
+        let number = state.withLock { state in
+            state.labelCounters[prefix, default: 0] += 1
+            return state.labelCounters[prefix, default: 0]
+        }
+        return "\(prefix)#\(number)"
+    }
+
+    /// Registers clean-up (closing sessions) that the runner runs after the body ends, however it ends,
+    /// latest first, within `timeout(.seconds(5))`.
+    public func addTeardown(_ action: @escaping @Sendable () async -> Void) {
+        state.withLock { $0.teardowns.append(action) }
+    }
+
+    /// Runs and forgets the registered clean-up actions, latest first.
+    func runTeardowns() async {
+        let actions = state.withLock { state in
+            defer { state.teardowns.removeAll() }
+            return state.teardowns
+        }
+        for action in actions.reversed() { await action() }
     }
 
     /// Runs `body` with the scenario's generator (serialised; the draws advance the shared stream).

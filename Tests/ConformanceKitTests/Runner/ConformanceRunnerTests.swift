@@ -270,6 +270,22 @@ import Testing
         #expect(values.filter { $0.hasPrefix("done") }.map { $0.split(separator: " ").last.map(String.init) ?? "" } == ["1/3", "2/3", "3/3"])
     }
 
+    @Test func teardownsRunAfterFailureAndTimeout() async {
+        let cleaned = Recorder<String>()
+        let report = await run([
+            FakeScenario.make("a/fails") { context in
+                context.addTeardown { cleaned.append("a") }
+                throw ScenarioFailure(expected: "x", actual: "y")
+            },
+            FakeScenario.make("a/hangs") { context in
+                context.addTeardown { cleaned.append("b") }
+                try await Task.sleep(for: .seconds(30))
+            },
+        ], RunnerOptions(runToken: "t", scenarioTimeout: .ms(50)))
+        #expect(report.results.map(\.verdict.name) == ["fail", "inconclusive"])
+        #expect(Set(cleaned.values) == ["a", "b"])
+    }
+
     @Test func concurrencyLimitIsRespected() async {
         let overlap = Overlap()
         let scenarios = (0..<10).map { index in

@@ -59,3 +59,20 @@ import Testing
         #expect(!context.has(.crash))
     }
 }
+
+@Suite struct ScenarioContextLabelTests {
+    @Test func labelsCountPerPrefix() {
+        let context = ScenarioContext(scenarioID: "x", seed: 0, runToken: "t", target: FakeTarget())
+        #expect([context.label("alice"), context.label("alice"), context.label("http")] == ["alice#1", "alice#2", "http#1"])
+    }
+
+    @Test func teardownsRunLatestFirstOnce() async {
+        let context = ScenarioContext(scenarioID: "x", seed: 0, runToken: "t", target: FakeTarget())
+        let order = Recorder<Int>()
+        context.addTeardown { order.append(1) }
+        context.addTeardown { order.append(2) }
+        await context.runTeardowns()
+        await context.runTeardowns()
+        #expect(order.values == [2, 1])
+    }
+}

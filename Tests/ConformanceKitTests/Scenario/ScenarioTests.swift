@@ -30,3 +30,25 @@ import Testing
         #expect(info.citedRequirements.map(\.id) == ["DURABLE-1"])
     }
 }
+
+@Suite struct ScenarioValidationTests {
+    @Test func soundListHasNoProblem() {
+        let scenarios = [FakeScenario.make("join/basic"), FakeScenario.make("join/twice", prerequisites: ["join/basic"])]
+        #expect(Scenario.problems(in: scenarios) == [])
+    }
+
+    @Test func problemsAreNamed() {
+        let scenarios = [
+            FakeScenario.make("a", prerequisites: ["b"]), FakeScenario.make("b", prerequisites: ["a"]),
+            FakeScenario.make("a"), FakeScenario.make("c", requirements: ["JOIN-99"], prerequisites: ["zz"]),
+            FakeScenario.make("d e", requirements: []),
+        ]
+        let problems = Scenario.problems(in: scenarios)
+        #expect(problems.contains("a: repeated scenario ID"))
+        #expect(problems.contains("c: unknown requirement JOIN-99"))
+        #expect(problems.contains("c: unknown prerequisite zz"))
+        #expect(problems.contains("d e: cites no requirement"))
+        #expect(problems.contains("scenario ID 'd e' is empty or has spaces"))
+        #expect(problems.contains("prerequisite cycle: a → b → a"))
+    }
+}
