@@ -93,10 +93,12 @@ public struct ConsoleReporter: Sendable {
         return lines.joined(separator: "\n")
     }
 
-    /// `Durability: 1/3 passed, 2 skipped (needs --restart-command)`.
+    /// `Durability: 1/1 passed, 2 skipped (needs --restart-command)`: passed out of the scenarios that
+    /// ran to a pass or fail verdict; what was not run or not decided is stated beside it.
     func areaLine(_ area: ScenarioArea, results: [ScenarioResult]) -> String {
         let totals = RunTotals(results)
-        var parts = ["\(area.displayName): \(totals.passed)/\(totals.total) passed"]
+        let decided = totals.total - totals.skipped - totals.unsupported - totals.inconclusive
+        var parts = ["\(area.displayName): \(totals.passed)/\(decided) passed"]
         if totals.failed + totals.unexpectedPasses > 0 { parts.append("\(totals.failed + totals.unexpectedPasses) failed") }
         func withReasons(_ count: Int, _ noun: String, _ reasons: [String]) {
             guard count > 0 else { return }
