@@ -1,0 +1,167 @@
+/// The `conform` command line, parsed by a pure function (`parse`) into options or a usage error.
+///
+/// `conform [options] [URL]` runs the scenarios against the server at URL (without URL: the CLI's
+/// self-check against the embedded reference server); `conform --list` lists them;
+/// `conform bench [URL] …` hands everything after `bench` to the bench command unparsed.
+/// Options take their value as the next argument or after `=` (`--seed=7`); `--` ends options.
+public struct ConformOptions: Sendable, Equatable {
+    public enum Command: Sendable, Equatable {
+        case run
+        case list
+        case help
+        /// `conform bench …`: the arguments after `bench`, for the bench command to parse.
+        case bench(arguments: [String])
+    }
+
+    public static let defaultStartTimeout: Duration = .seconds(10)
+    public static let defaultConcurrency = 4
+
+    public var command: Command = .run
+    /// Base URL of the server under test (`http://host:port`, no trailing `/`).
+    public var targetURL: String?
+    /// Shell command that starts the server under test (`--server-command`).
+    public var serverCommand: String?
+    /// How long to wait for a started server to listen (`--start-timeout`).
+    public var startTimeout: Duration = ConformOptions.defaultStartTimeout
+    public var filters: [String] = []
+    public var excludes: [String] = []
+    public var isStrict = false
+    /// Per-scenario overall timeout before scaling (`--timeout`).
+    public var scenarioTimeout: Duration = RunnerOptions.defaultScenarioTimeout
+    public var timeoutFactor: Double = 1
+    /// nil: the CLI draws one and prints it.
+    public var seed: UInt64?
+    public var concurrency: Int = ConformOptions.defaultConcurrency
+    public var junitPath: String?
+    public var jsonPath: String?
+    public var expectationsPath: String?
+    public var restartCommand: String?
+    public var crashCommand: String?
+    public var isVerbose = false
+
+    public init() {}
+
+    /// The capabilities the given commands grant.
+    public var capabilities: Set<Capability> {
+        var capabilities: Set<Capability> = []
+        if restartCommand != nil { capabilities.insert(.restart) }
+        if crashCommand != nil { capabilities.insert(.crash) }
+        return capabilities
+    }
+
+    /// Runner options for these command-line options.
+    public func runnerOptions(seed: UInt64, expectations: ExpectationSet = ExpectationSet()) -> RunnerOptions {
+        RunnerOptions(
+            filters: filters, excludes: excludes, concurrency: concurrency, seed: seed, timeoutFactor: timeoutFactor,
+            scenarioTimeout: scenarioTimeout, isStrict: isStrict, capabilities: capabilities, expectations: expectations
+        )
+    }
+
+    /// Parses the arguments after the program name.
+    public static func parse(_ arguments: [String]) throws(ConformUsageError) -> ConformOptions {
+        var options = ConformOptions()
+        if arguments.first == "bench" {
+            options.command = .bench(arguments: Array(arguments.dropFirst()))
+            return options
+        }
+        var remaining = arguments[...]
+        var isAfterDoubleDash = false
+        while let argument = remaining.popFirst() {
+            if isAfterDoubleDash || !argument.hasPrefix("-") || argument == "-" {
+                guard options.targetURL == nil else { throw ConformUsageError("unexpected argument '\(argument)' (the URL is already \(options.targetURL ?? ""))") }
+                options.targetURL = try url(argument)
+                continue
+            }
+            if argument == "--" {
+                isAfterDoubleDash = true
+                continue
+            }
+            var name = argument
+            var inlineValue: String?
+            if argument.hasPrefix("--"), let equals = argument.firstIndex(of: "=") {
+                name = String(argument[..<equals])
+                inlineValue = String(argument[argument.index(after: equals)...])
+            }
+            func value() throws(ConformUsageError) -> String {
+                if let inlineValue { return inlineValue }
+                guard let next = remaining.popFirst() else { throw ConformUsageError("\(name) needs a value") }
+                return next
+            }
+            func flag() throws(ConformUsageError) {
+                if inlineValue != nil { throw ConformUsageError("\(name) takes no value") }
+            }
+            switch name {
+            case "-h", "--help":
+                options.command = .help
+                return options
+            case "--list":
+                try flag()
+                options.command = .list
+            case "--strict":
+                try flag()
+                options.isStrict = true
+            case "--verbose", "-v":
+                try flag()
+                options.isVerbose = true
+            case "--server-command": options.serverCommand = try nonEmpty(name, value())
+            case "--restart-command": options.restartCommand = try nonEmpty(name, value())
+            case "--crash-command": options.crashCommand = try nonEmpty(name, value())
+            case "--start-timeout": options.startTimeout = try seconds(name, value())
+            case "--timeout": options.scenarioTimeout = try seconds(name, value())
+            case "--timeout-factor": options.timeoutFactor = try positiveNumber(name, value(), maximum: 1_000)
+            case "--filter": options.filters.append(try nonEmpty(name, value()))
+            case "--exclude": options.excludes.append(try nonEmpty(name, value()))
+            case "--seed": options.seed = try seed(value())
+            case "--concurrency": options.concurrency = try integer(name, value(), range: 1...1_024)
+            case "--junit": options.junitPath = try nonEmpty(name, value())
+            case "--json": options.jsonPath = try nonEmpty(name, value())
+            case "--expect": options.expectationsPath = try nonEmpty(name, value())
+            default:
+                throw ConformUsageError("unknown option '\(name)'")
+            }
+        }
+        return options
+    }
+
+    // MARK: Values
+
+    static func url(_ text: String) throws(ConformUsageError) -> String {
+        guard text.hasPrefix("http://"), text.count > "http://".count else {
+            throw ConformUsageError("the URL must start with http:// and name a host, e.g. http://127.0.0.1:5000 (got '\(text)')")
+        }
+        var url = text
+        while url.hasSuffix("/") { url.removeLast() }
+        return url
+    }
+
+    static func nonEmpty(_ name: String, _ value: String) throws(ConformUsageError) -> String {
+        guard !value.isEmpty else { throw ConformUsageError("\(name) needs a non-empty value") }
+        return value
+    }
+
+    static func positiveNumber(_ name: String, _ text: String, maximum: Double) throws(ConformUsageError) -> Double {
+        guard let value = Double(text), value.isFinite, value > 0, value <= maximum else {
+            throw ConformUsageError("\(name) needs a positive number up to \(Int(maximum)) (got '\(text)')")
+        }
+        return value
+    }
+
+    static func seconds(_ name: String, _ text: String) throws(ConformUsageError) -> Duration {
+        let value = try positiveNumber(name, text, maximum: 86_400)
+        return .milliseconds(Int64(max(1, (value * 1000).rounded())))
+    }
+
+    static func integer(_ name: String, _ text: String, range: ClosedRange<Int>) throws(ConformUsageError) -> Int {
+        guard let value = Int(text), range.contains(value) else {
+            throw ConformUsageError("\(name) needs a whole number from \(range.lowerBound) to \(range.upperBound) (got '\(text)')")
+        }
+        return value
+    }
+
+    static func seed(_ text: String) throws(ConformUsageError) -> UInt64 {
+        let lowered = text.lowercased()
+        let parsed = lowered.hasPrefix("0x") ? UInt64(lowered.dropFirst(2), radix: 16) : UInt64(lowered, radix: 10)
+        guard let parsed else { throw ConformUsageError("--seed needs a whole number from 0 to \(UInt64.max), decimal or 0x-hexadecimal (got '\(text)')") }
+        return parsed
+    }
+}

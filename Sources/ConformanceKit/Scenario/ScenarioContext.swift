@@ -1,0 +1,143 @@
+import Synchronization
+
+/// Everything one run of one scenario gets: deterministic randomness, unique names, scaled timeouts,
+/// the operation history, the wire log and the target.
+///
+/// Determinism: the random generator is seeded with `SeededGenerator.derive(seed: runSeed, stream:
+/// scenarioID)`, so a scenario draws the same numbers under the same `--seed` whatever else runs.
+/// Names (`uniqueUser`, `nonce`) are `<hint>-<runToken>-<scenarioTag>-<counter>`: the run token (random
+/// per run unless fixed in `RunnerOptions`) keeps them apart from data a server already holds from
+/// earlier runs (even runs with the same seed), the scenario tag (base-36 hash of the scenario ID)
+/// keeps scenarios of one run apart, and the counter keeps calls apart. Same seed + same run token +
+/// same call sequence gives the same names.
+///
+/// The client layer adds networking as extensions on this type.
+public final class ScenarioContext: Sendable {
+    /// Longest user name `uniqueUser` returns: Spec SEND-2 guarantees names of up to 64 characters.
+    public static let maximumUserLength = 64
+
+    public let scenarioID: String
+    public let seed: UInt64
+    public let runToken: String
+    public let timeoutFactor: Double
+    public let capabilities: Set<Capability>
+    public let target: any ServerTarget
+    public let clock: KitClock
+    public let history: History
+    public let wireTrace: WireTrace
+    /// Base-36 tag of the scenario ID used in names (7 characters).
+    public let scenarioTag: String
+
+    private struct State {
+        var generator: SeededGenerator
+        var userCounter = 0
+        var nonceCounter = 0
+        var labelCounters: [String: Int] = [:]
+        var teardowns: [@Sendable () async -> Void] = []
+    }
+
+    private let state: Mutex<State>
+
+    public init(
+        scenarioID: String,
+        seed: UInt64,
+        runToken: String,
+        timeoutFactor: Double = 1,
+        capabilities: Set<Capability> = [],
+        target: any ServerTarget,
+        clock: KitClock = KitClock(),
+        wireTraceLimit: Int = WireTrace.defaultLimit
+    ) {
+        self.scenarioID = scenarioID
+        self.seed = seed
+        self.runToken = String(Self.nameSafe(runToken).prefix(12))
+        self.timeoutFactor = timeoutFactor.isFinite && timeoutFactor > 0 ? timeoutFactor : 1
+        self.capabilities = capabilities
+        self.target = target
+        self.clock = clock
+        self.history = History(clock: clock)
+        self.wireTrace = WireTrace(clock: clock, limit: wireTraceLimit)
+        self.scenarioTag = Self.base36(SeededGenerator.fnv1a64(scenarioID) % 78_364_164_096, width: 7)  // 36^7
+        self.state = Mutex(State(generator: SeededGenerator(seed: seed, stream: scenarioID)))
+    }
+
+    /// The scaled form of a kit timeout: `base × timeoutFactor` (`--timeout-factor`).
+    public func timeout(_ base: Duration) -> Duration { base * timeoutFactor }
+
+    /// A user name no other call of this run returns and no earlier run used: at most 64 ASCII
+    /// characters, `hint` (letters, digits, `-`, `_` kept; shortened if needed) first.
+    public func uniqueUser(_ hint: String = "user") -> String {
+        let counter = state.withLock { state in
+            state.userCounter += 1
+            return state.userCounter
+        }
+        let suffix = "-\(runToken)-\(scenarioTag)-\(Self.base36(UInt64(counter), width: 1))"
+        let room = max(0, Self.maximumUserLength - suffix.count)
+        var stem = String(Self.nameSafe(hint).prefix(room))
+        if stem.isEmpty { stem = String("u".prefix(room)) }
+        return stem + suffix
+    }
+
+    /// A string no other call of this run returns and no earlier run used; scenarios put it in message
+    /// content to recognise each message wherever it appears.
+    public func nonce() -> String {
+        let counter = state.withLock { state in
+            state.nonceCounter += 1
+            return state.nonceCounter
+        }
+        return "nonce-\(runToken)-\(scenarioTag)-\(Self.base36(UInt64(counter), width: 1))"
+    }
+
+    /// A label for a session or connection, numbered per prefix: `alice#1`, `alice#2`, `http#1`.
+    /// History processes and wire trace entries use it so reports can tell sessions apart.
+    public func label(_ prefix: String) -> String {
+        let number = state.withLock { state in
+            state.labelCounters[prefix, default: 0] += 1
+            return state.labelCounters[prefix, default: 0]
+        }
+        return "\(prefix)#\(number)"
+    }
+
+    /// Registers clean-up (closing sessions) that the runner runs after the body ends, however it ends,
+    /// latest first, within `timeout(.seconds(5))`.
+    public func addTeardown(_ action: @escaping @Sendable () async -> Void) {
+        state.withLock { $0.teardowns.append(action) }
+    }
+
+    /// Runs and forgets the registered clean-up actions, latest first.
+    func runTeardowns() async {
+        let actions = state.withLock { state in
+            defer { state.teardowns.removeAll() }
+            return state.teardowns
+        }
+        for action in actions.reversed() { await action() }
+    }
+
+    /// Runs `body` with the scenario's generator (serialised; the draws advance the shared stream).
+    public func withRandom<Result>(_ body: (inout SeededGenerator) -> Result) -> Result {
+        state.withLock { body(&$0.generator) }
+    }
+
+    /// A uniformly drawn integer of `range` from the scenario's generator.
+    public func randomInt(in range: ClosedRange<Int>) -> Int { withRandom { Int.random(in: range, using: &$0) } }
+
+    /// A separate deterministic generator for a named sub-stream (one per concurrent task keeps
+    /// the draws independent of how the tasks interleave).
+    public func generator(stream: String) -> SeededGenerator {
+        SeededGenerator(seed: SeededGenerator.derive(seed: seed, stream: scenarioID), stream: stream)
+    }
+
+    /// Whether the run can do this to the server.
+    public func has(_ capability: Capability) -> Bool { capabilities.contains(capability) }
+
+    static func base36(_ value: UInt64, width: Int) -> String {
+        let digits = String(value, radix: 36)
+        return String(repeating: "0", count: max(0, width - digits.count)) + digits
+    }
+
+    static func nameSafe(_ text: String) -> String {
+        String(text.unicodeScalars.filter { scalar in
+            scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || scalar == "-" || scalar == "_")
+        }.map(Character.init))
+    }
+}

@@ -1,0 +1,24 @@
+/// What scenarios need from the world outside the kit: where the server is, and how to restart or
+/// crash it when the run has those capabilities.
+///
+/// The kit's client layer implements this (running `--restart-command` / `--crash-command` and waiting
+/// for the server to listen again); the framework only passes it to scenario bodies.
+public protocol ServerTarget: Sendable {
+    /// Base URL of the server under test, e.g. `http://127.0.0.1:5000` (no trailing `/`).
+    var baseURL: String { get }
+    /// Restarts the server in an orderly way and returns when it serves again (capability `.restart`).
+    func restart() async throws
+    /// Kills the server process (`kill -9`), starts it again and returns when it serves (capability `.crash`).
+    func crash() async throws
+}
+
+/// A target known only by its URL: it can neither restart nor crash the server.
+public struct BaseURLTarget: ServerTarget {
+    public var baseURL: String
+
+    public init(baseURL: String) { self.baseURL = baseURL }
+
+    public func restart() async throws { throw ScenarioInconclusive("the run cannot restart the server (needs \(Capability.restart.option))") }
+
+    public func crash() async throws { throw ScenarioInconclusive("the run cannot crash the server (needs \(Capability.crash.option))") }
+}
