@@ -56,6 +56,11 @@ final class HTTPConnectionHandler: ConnectionHandler {
                 break
             }
             guard let request else { break }
+            // The next request's time starts with its own first byte.
+            if let requestTimer {
+                connection.context.cancelTimer(requestTimer)
+                self.requestTimer = nil
+            }
             handle(request, connection: connection)
         }
         if !isUpgraded { updateTimers(connection) }

@@ -114,8 +114,14 @@ public final class ReferenceServer: Sendable {
 
     /// Stops gracefully: refuses new connections, lets the writer finish every pending commit (their 201s
     /// and `new_message`s go out), closes every session and connection, shuts the loop and closes the
-    /// store. Idempotent; a second caller waits for the first to finish. Do not call it on the loop.
+    /// store. Idempotent; a second caller waits for the first to finish. Called on the loop thread,
+    /// it starts the stop on another thread and returns at once.
     public func stop() {
+        guard !loop.isInLoopThread else {
+            // Stopping waits for the loop; from the loop itself, do it from another thread.
+            DispatchQueue.global().async { self.stop() }
+            return
+        }
         let isFirst = lifecycle.withLock { state -> Bool in
             guard state == .running else { return false }
             state = .stopping
