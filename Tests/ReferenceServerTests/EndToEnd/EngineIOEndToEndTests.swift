@@ -120,11 +120,11 @@ import WireCodecs
     @Test func heartbeatPingArrivesAndSilentSessionIsClosed() throws {
         try withServer({ $0.pingInterval = 200; $0.pingTimeout = 200 }) { server in
             let silent = try TestSocketIOClient(port: server.port)
-            let answering = try TestSocketIOClient(port: server.port)
             #expect(try silent.webSocket.nextText(timeout: .seconds(2)) == "2")
             // No pong: closed after pingInterval + pingTimeout.
             #expect(silent.webSocket.closeCode() != nil || silent.webSocket.connection.isClosedByPeer())
-            // The answering one lives on well past pingInterval + pingTimeout.
+            // One that answers every ping (while reading) lives on well past pingInterval + pingTimeout.
+            let answering = try TestSocketIOClient(port: server.port)
             #expect(try answering.nextPacket(timeout: .seconds(1)) == nil)
             _ = try answering.join("still-here")
             try postMessage(port: server.port, sender: "x", receiver: "still-here", content: "alive")
