@@ -4,7 +4,7 @@ import Testing
 /// Runs the reference server binary as a real process against python-socketio, a client nobody here
 /// wrote (Tests/Interop/*.py). `.ci/run` installs the client into `.venv` and sets
 /// MESSENGER_TEST_PYTHON, which makes these tests mandatory; without it they run when `.venv` exists.
-@Suite(.serialized, .disabled("enabled when the reference server binary is wired (issue 3)")) struct PythonInteropTests {
+@Suite(.serialized) struct PythonInteropTests {
     static let python: String? = {
         if let configured = ProcessInfo.processInfo.environment["MESSENGER_TEST_PYTHON"] { return configured }
         let venv = SpecFiles.packageRoot.appendingPathComponent(".venv/bin/python").path

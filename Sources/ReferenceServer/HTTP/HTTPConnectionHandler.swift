@@ -1,0 +1,233 @@
+import NetworkCore
+import WireCodecs
+
+/// Serves HTTP/1.1 on one connection: parses requests, hands them to the core, and writes the
+/// answers in request order, even when an earlier one waits (a held poll, a POST waiting for its
+/// commit). RFC 9112 §9.3 (persistence), §9.3.2 (pipelining); Spec HTTP-1, HTTP-2, ROBUST-4.
+///
+/// Timers: a request must be complete within `requestHeadTimeout` of its first byte (else 408 and
+/// close: a client trickling bytes is cut off); an idle keep-alive connection closes after
+/// `idleTimeout`. After a WebSocket upgrade the connection's handler is replaced.
+final class HTTPConnectionHandler: ConnectionHandler {
+    private struct Slot {
+        let sequence: UInt64
+        let isKeepAlive: Bool
+        let isHTTP10: Bool
+        var response: [UInt8]?
+        var closesConnection = false
+        /// The session holding this GET as its poll.
+        var heldPollSID: String?
+        var origin: String?
+    }
+
+    private let core: ServerCore
+    private var parser: HTTPRequestParser
+    private var slots: [Slot] = []
+    private var nextSequence: UInt64 = 0
+    /// Set once no further request will be read (close requested, error, upgrade).
+    private var isFinished = false
+    private var isUpgraded = false
+    private var requestTimer: TimerID?
+    private var idleTimer: TimerID?
+
+    /// The connection this handler serves (weak: the connection owns its handler).
+    private weak var connection: Connection?
+
+    init(core: ServerCore, connection: Connection) {
+        self.core = core
+        self.connection = connection
+        self.parser = HTTPRequestParser(limits: core.configuration.limits)
+    }
+
+    func connectionDidConnect(_ connection: Connection) {
+        core.connectionOpened(connection)
+        updateTimers(connection)
+    }
+
+    func connectionDidRead(_ connection: Connection, _ bytes: UnsafeRawBufferPointer) {
+        guard !isFinished else { return }
+        parser.append(bytes)
+        while !isFinished {
+            let request: HTTPRequest?
+            do {
+                request = try parser.nextRequest()
+            } catch {
+                refuse(connection, error: error)
+                break
+            }
+            guard let request else { break }
+            // The next request's time starts with its own first byte.
+            if let requestTimer {
+                connection.context.cancelTimer(requestTimer)
+                self.requestTimer = nil
+            }
+            handle(request, connection: connection)
+        }
+        if !isUpgraded { updateTimers(connection) }
+    }
+
+    func connectionDidClose(_ connection: Connection, error: NetworkError?) {
+        cancelTimers(connection.context)
+        for slot in slots where slot.response == nil {
+            if let sid = slot.heldPollSID {
+                let request = ServerCore.PendingRequest(connection: connection.id, sequence: slot.sequence, origin: slot.origin)
+                core.pollAborted(sid: sid, request: request, context: connection.context)
+            }
+        }
+        slots.removeAll()
+        if !isUpgraded { core.connectionClosed(connection, error: error) }
+    }
+
+    // MARK: Requests
+
+    private func handle(_ request: HTTPRequest, connection: Connection) {
+        let sequence = nextSequence
+        nextSequence += 1
+        let head = request.head
+        let origin = head.headers["Origin"]
+        let isKeepAlive = head.isKeepAlive
+        slots.append(Slot(sequence: sequence, isKeepAlive: isKeepAlive, isHTTP10: head.version == .http1_0, origin: origin))
+        if !isKeepAlive { isFinished = true }
+        let pending = ServerCore.PendingRequest(connection: connection.id, sequence: sequence, origin: origin)
+        switch core.handleRequest(request, pending: pending, context: connection.context) {
+        case .respond(let response):
+            complete(sequence: sequence, response: response)
+        case .pending(let heldPollSID):
+            if let index = slots.firstIndex(where: { $0.sequence == sequence }), slots[index].response == nil {
+                slots[index].heldPollSID = heldPollSID
+            }
+        case .rejectUpgrade(let response):
+            complete(sequence: sequence, response: response, closesConnection: true)
+        case .upgrade(let key, let sid):
+            upgrade(connection, sequence: sequence, key: key, sid: sid)
+        }
+    }
+
+    /// Answers 101 and hands the connection to a `WebSocketConnectionHandler` (RFC 6455 §4.2.2).
+    private func upgrade(_ connection: Connection, sequence: UInt64, key: String, sid: String?) {
+        guard slots.count == 1 else {
+            // Earlier answers are still owed: switching protocols now would reorder the stream.
+            let response = HTTPResponse(head: HTTPResponseHead(status: 400))
+            complete(sequence: sequence, response: response, closesConnection: true)
+            return
+        }
+        slots.removeAll()
+        isFinished = true
+        isUpgraded = true
+        cancelTimers(connection.context)
+        connection.write(HTTPResponse(head: WebSocketHandshake.serverResponse(key: key)).serialized())
+        let leftover = parser.takeUnparsedBytes()
+        let handler = WebSocketConnectionHandler(core: core, limits: core.configuration.limits)
+        connection.handler = handler
+        handler.attach(connection, sid: sid)
+        if !leftover.isEmpty, !connection.isClosed {
+            leftover.withUnsafeBytes { handler.connectionDidRead(connection, $0) }
+        }
+    }
+
+    /// A malformed request: its status, `Connection: close`, then close (Spec ROBUST-4).
+    private func refuse(_ connection: Connection, error: HTTPParseError) {
+        core.logger.log(.warning, "connection \(connection.id): malformed HTTP request: \(error)")
+        isFinished = true
+        let sequence = nextSequence
+        nextSequence += 1
+        slots.append(Slot(sequence: sequence, isKeepAlive: false, isHTTP10: false))
+        let response = HTTPResponse.jsonError(status: error.status, reason: error.reason, origin: nil)
+        complete(sequence: sequence, response: response, closesConnection: true)
+    }
+
+    // MARK: Responses
+
+    /// Supplies the answer to request `sequence`; answers go out as soon as every earlier one has.
+    func complete(sequence: UInt64, response: HTTPResponse, closesConnection: Bool = false) {
+        guard let index = slots.firstIndex(where: { $0.sequence == sequence }), slots[index].response == nil else { return }
+        var response = response
+        let slot = slots[index]
+        let isClosing = closesConnection || !slot.isKeepAlive
+        if isClosing {
+            response.head.headers.replaceOrAdd(name: "Connection", value: "close")
+        } else if slot.isHTTP10 {
+            response.head.headers.replaceOrAdd(name: "Connection", value: "keep-alive")
+        }
+        slots[index].response = response.serialized()
+        slots[index].closesConnection = isClosing
+        slots[index].heldPollSID = nil
+        guard index == 0, let connection, !connection.isClosed else { return }
+        flush(connection)
+    }
+
+    private func flush(_ connection: Connection) {
+        while let first = slots.first, let bytes = first.response {
+            slots.removeFirst()
+            connection.write(bytes)
+            if first.closesConnection {
+                isFinished = true
+                slots.removeAll()
+                cancelTimers(connection.context)
+                connection.closeAfterFlush()
+                return
+            }
+        }
+        updateTimers(connection)
+    }
+
+    // MARK: Timers
+
+    private func updateTimers(_ connection: Connection) {
+        let context = connection.context
+        guard !isFinished, !connection.isClosed else {
+            cancelTimers(context)
+            return
+        }
+        if parser.isIdle {
+            if let requestTimer {
+                context.cancelTimer(requestTimer)
+                self.requestTimer = nil
+            }
+        } else if requestTimer == nil {
+            let timeout = Duration.milliseconds(core.configuration.requestHeadTimeout)
+            requestTimer = context.scheduleTimer(after: timeout) { [weak self, weak connection] _ in
+                guard let self, let connection else { return }
+                self.requestTimer = nil
+                self.requestTimedOut(connection)
+            }
+        }
+        if let idleTimer {
+            context.cancelTimer(idleTimer)
+            self.idleTimer = nil
+        }
+        if slots.isEmpty && parser.isIdle {
+            let timeout = Duration.milliseconds(core.configuration.idleTimeout)
+            idleTimer = context.scheduleTimer(after: timeout) { [weak self, weak connection] _ in
+                guard let self, let connection else { return }
+                self.idleTimer = nil
+                guard self.slots.isEmpty, !self.isFinished else { return }
+                self.core.logger.log(.debug, "connection \(connection.id): idle timeout")
+                self.isFinished = true
+                connection.close()
+            }
+        }
+    }
+
+    /// The request did not complete in time: 408 when nothing else is owed, then close.
+    private func requestTimedOut(_ connection: Connection) {
+        guard !isFinished, !connection.isClosed else { return }
+        core.logger.log(.warning, "connection \(connection.id): request not complete within \(core.configuration.requestHeadTimeout) ms")
+        isFinished = true
+        if slots.isEmpty {
+            var response = HTTPResponse.jsonError(status: 408, reason: "request timeout", origin: nil)
+            response.head.headers.add(name: "Connection", value: "close")
+            connection.write(response.serialized())
+            connection.closeAfterFlush()
+        } else {
+            connection.close()
+        }
+    }
+
+    private func cancelTimers(_ context: LoopContext) {
+        if let requestTimer { context.cancelTimer(requestTimer) }
+        if let idleTimer { context.cancelTimer(idleTimer) }
+        requestTimer = nil
+        idleTimer = nil
+    }
+}

@@ -1,0 +1,182 @@
+import Dispatch
+import MessageStore
+import NetworkCore
+import Synchronization
+import WireCodecs
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The reference messenger server: one event loop serving HTTP, Engine.IO/Socket.IO and
+/// `POST /messages`, with messages stored through a group-committing `MessageStore`. Spec/SPEC.md v1.0.
+///
+/// `start(configuration:)` opens the store, starts the loop and listens (port 0 picks a free port,
+/// read back from `port`). `stop()` is graceful and idempotent. Embeddable (the `conform` kit and the
+/// tests run it in-process) and used by the `reference-server` executable.
+public final class ReferenceServer: Sendable {
+    /// Why the server could not start.
+    public enum StartError: Error, Sendable, CustomStringConvertible {
+        case storage(StorageError)
+        case network(NetworkError)
+
+        public var description: String {
+            switch self {
+            case .storage(let error): "cannot open the database: \(error)"
+            case .network(let error): "cannot listen: \(error)"
+            }
+        }
+    }
+
+    private enum Lifecycle {
+        case running
+        case stopping
+        case stopped
+    }
+
+    /// The configuration the server was started with.
+    public let configuration: ServerConfiguration
+    /// The TCP port the server listens on (the kernel's choice when 0 was asked for).
+    public let port: Int
+    /// The address the server listens on.
+    public var host: String { configuration.host }
+
+    private let loop: EventLoop
+    private let store: MessageStore
+    private let core: ServerCore
+    private let lifecycle = Mutex(Lifecycle.running)
+    private let stopped = DispatchSemaphore(value: 0)
+
+    private init(configuration: ServerConfiguration, port: Int, loop: EventLoop, store: MessageStore, core: ServerCore) {
+        self.configuration = configuration
+        self.port = port
+        self.loop = loop
+        self.store = store
+        self.core = core
+    }
+
+    /// Opens the database, starts the event loop and listens on `configuration.host:port`.
+    ///
+    /// - Throws: `StartError.storage` (database cannot be opened) or `StartError.network` (cannot listen).
+    public static func start(configuration: ServerConfiguration) throws(StartError) -> ReferenceServer {
+        let logger = ServerLogger(level: configuration.logLevel)
+        let networkConfiguration = NetworkConfiguration(
+            maxPendingWriteBytes: configuration.maxPendingWriteBytes,
+            log: { message in logger.log(.warning, message) })
+        let loop: EventLoop
+        do {
+            loop = try EventLoop(configuration: networkConfiguration, name: "reference-server")
+        } catch {
+            throw .network(error)
+        }
+        let core = ServerCore(configuration: configuration, loop: loop)
+        let store: MessageStore
+        do {
+            let storeConfiguration = StoreConfiguration(
+                maxBatchSize: configuration.maxCommitBatch,
+                deliverCompletions: { completions in
+                    // One hop per batch: run the batch's completions on the loop, then answer them.
+                    let isAccepted = loop.execute { context in
+                        completions()
+                        core.processCommitted(context: context)
+                    }
+                    if !isAccepted { completions() }
+                })
+            store = try MessageStore(path: configuration.databasePath, configuration: storeConfiguration)
+        } catch {
+            loop.shutdown()
+            throw .storage(error)
+        }
+        core.attach(store)
+        let host = configuration.host
+        let port = configuration.port
+        let outcome: Result<Int, NetworkError> = runOnLoop(loop) { context in
+            do throws(NetworkError) {
+                let listener = try context.listen(host: host, port: port) { connection in
+                    let handler = HTTPConnectionHandler(core: core, connection: connection)
+                    if core.isStopping { connection.close() }
+                    return handler
+                }
+                return .success(listener.port)
+            } catch {
+                return .failure(error)
+            }
+        } ?? .failure(.loopShutDown)
+        switch outcome {
+        case .success(let boundPort):
+            logger.log(.info, "listening on \(host):\(boundPort), database \(configuration.databasePath)")
+            return ReferenceServer(configuration: configuration, port: boundPort, loop: loop, store: store, core: core)
+        case .failure(let error):
+            loop.shutdown()
+            store.close()
+            throw .network(error)
+        }
+    }
+
+    /// Stops gracefully: refuses new connections, lets the writer finish every pending commit (their 201s
+    /// and `new_message`s go out), closes every session and connection, shuts the loop and closes the
+    /// store. Idempotent; a second caller waits for the first to finish. Called on the loop thread,
+    /// it starts the stop on another thread and returns at once.
+    public func stop() {
+        guard !loop.isInLoopThread else {
+            // Stopping waits for the loop; from the loop itself, do it from another thread.
+            DispatchQueue.global().async { self.stop() }
+            return
+        }
+        let isFirst = lifecycle.withLock { state -> Bool in
+            guard state == .running else { return false }
+            state = .stopping
+            return true
+        }
+        guard isFirst else {
+            waitUntilStopped()
+            return
+        }
+        let core = self.core
+        _ = Self.runOnLoop(loop) { _ in core.beginStopping() }
+        // Commits everything submitted; each batch's completions are queued on the loop.
+        store.writer.close()
+        _ = Self.runOnLoop(loop) { context in core.closeEverything(context: context) }
+        // Give the peers a moment to read what was flushed; lingering connections are then cut.
+        let deadline = ContinuousClock.now.advanced(by: .seconds(1))
+        while ContinuousClock.now < deadline {
+            let count = Self.runOnLoop(loop) { context in context.connectionCount } ?? 0
+            if count == 0 { break }
+            usleepMilliseconds(10)
+        }
+        loop.shutdown()
+        store.close()
+        core.logger.log(.info, "stopped")
+        lifecycle.withLock { $0 = .stopped }
+        stopped.signal()
+    }
+
+    /// Blocks until `stop()` has finished.
+    public func waitUntilStopped() {
+        stopped.wait()
+        stopped.signal()  // Let every other waiter through too.
+    }
+
+    /// Whether `stop()` has finished.
+    public var isStopped: Bool { lifecycle.withLock { $0 == .stopped } }
+
+    /// Runs `work` on the loop and waits for its result; nil when the loop has finished.
+    private static func runOnLoop<Value: Sendable>(
+        _ loop: EventLoop, _ work: @escaping @Sendable (LoopContext) -> Value
+    ) -> Value? {
+        let result = Mutex<Value?>(nil)
+        let done = DispatchSemaphore(value: 0)
+        let isAccepted = loop.execute { context in
+            let value = work(context)
+            result.withLock { $0 = value }
+            done.signal()
+        }
+        guard isAccepted else { return nil }
+        done.wait()
+        return result.withLock { $0 }
+    }
+}
+
+private func usleepMilliseconds(_ milliseconds: Int) {
+    var request = timespec(tv_sec: 0, tv_nsec: milliseconds * 1_000_000)
+    _ = nanosleep(&request, nil)
+}

@@ -1,0 +1,326 @@
+import MessageStore
+import NetworkCore
+import WireCodecs
+
+/// Carrying out the actions of `EngineIOServerSession`, `SocketIOServerSession` and `MessengerState`.
+///
+/// These run under the state lock and only record `Effect`s; `perform` carries them out afterwards.
+extension ServerCore {
+    /// I/O to do once the state lock is released, in order.
+    enum Effect {
+        /// Answer an HTTP request (through its connection's `HTTPConnectionHandler`, in request order).
+        case respond(PendingRequest, HTTPResponse)
+        /// Write WebSocket frame bytes (the same array may go to many connections).
+        case writeWebSocket(ConnectionID, [UInt8])
+        /// Send a close frame and close the WebSocket once flushed.
+        case closeWebSocket(ConnectionID, code: UInt16)
+        case loadHistory(SessionID, user: String, token: UInt64)
+        case submit(NewMessage, CommitOrigin)
+        case scheduleTimer(TimerLayer, sid: String, at: EngineIOInstant)
+        case log(LogLevel, String)
+    }
+
+    /// The effects being collected and what the current input is about.
+    struct Work {
+        var effects: [Effect] = []
+        let now: EngineIOInstant
+        /// The HTTP request being handled (for `respondToPoll` without a held poll, `holdPoll`,
+        /// `acknowledgePost`, `rejectRequest`).
+        var currentRequest: PendingRequest?
+        /// Set when the current GET became the session's held poll.
+        var heldPollSID: String?
+        /// A `new_message` text and its WebSocket frame, encoded once for every recipient.
+        var sharedFrame: (text: String, frame: [UInt8]?)?
+
+        init(now: EngineIOInstant, currentRequest: PendingRequest? = nil) {
+            self.now = now
+            self.currentRequest = currentRequest
+        }
+    }
+
+    // MARK: Sessions
+
+    /// Opens an Engine.IO session with its Socket.IO layer (Engine.IO v4 "Handshake").
+    @discardableResult
+    func openSession(transport: EngineIOTransport, webSocket: ConnectionID?, state: inout State, work: inout Work) -> String {
+        var sid = EngineIOSessionID.make()
+        while state.sessions[sid] != nil { sid = EngineIOSessionID.make() }
+        let (engineIO, engineActions) = EngineIOServerSession.open(
+            sid: sid, transport: transport, configuration: engineIOConfiguration, now: work.now)
+        let (socketIO, socketActions) = SocketIOServerSession.open(
+            engineIOSessionID: sid, configuration: socketIOConfiguration, now: work.now)
+        let messengerID = SessionID(state.nextMessengerID)
+        state.nextMessengerID += 1
+        state.sessions[sid] = SessionRecord(engineIO: engineIO, socketIO: socketIO, messengerID: messengerID, webSocket: webSocket)
+        state.sidByMessengerID[messengerID] = sid
+        work.effects.append(.log(.info, "session \(sid) opened (\(transport.rawValue))"))
+        applyEngineIO(engineActions, sid: sid, state: &state, work: &work)
+        applySocketIO(socketActions, sid: sid, state: &state, work: &work)
+        return sid
+    }
+
+    /// Forgets a session at once (what `.sessionClosed` does), closing its WebSocket if any.
+    func closeSessionNow(sid: String, reason: EngineIOCloseReason, state: inout State, work: inout Work) {
+        guard var record = state.sessions.removeValue(forKey: sid) else { return }
+        state.sidByMessengerID[record.messengerID] = nil
+        _ = record.socketIO.onEngineIOClosed(reason: reason)
+        state.messenger.sessionClosed(record.messengerID)
+        if let webSocket = record.webSocket {
+            work.effects.append(.closeWebSocket(webSocket, code: WebSocketCloseCode.goingAway))
+        }
+        if let held = record.heldPoll {
+            work.effects.append(.respond(held, pollResponse([.close], origin: held.origin)))
+        }
+        work.effects.append(.log(.info, "session \(sid) closed: \(reason.rawValue)"))
+    }
+
+    func pollResponse(_ packets: [EngineIOPacket], origin: String?) -> HTTPResponse {
+        .withCORS(status: 200, contentType: "text/plain; charset=UTF-8", body: EngineIOPayload.encode(packets), origin: origin)
+    }
+
+    // MARK: Engine.IO
+
+    func applyEngineIO(_ actions: [EngineIOServerAction], sid: String, state: inout State, work: inout Work) {
+        for action in actions {
+            switch action {
+            case .respondToPoll(let packets):
+                let target: PendingRequest?
+                if let held = state.sessions[sid]?.heldPoll {
+                    state.sessions[sid]?.heldPoll = nil
+                    target = held
+                } else {
+                    target = work.currentRequest
+                    if work.heldPollSID == sid { work.heldPollSID = nil }
+                }
+                if let target {
+                    work.effects.append(.respond(target, pollResponse(packets, origin: target.origin)))
+                }
+            case .holdPoll:
+                state.sessions[sid]?.heldPoll = work.currentRequest
+                work.heldPollSID = sid
+            case .acknowledgePost:
+                if let request = work.currentRequest {
+                    let response = HTTPResponse.withCORS(
+                        status: 200, contentType: "text/html", body: Array("ok".utf8), origin: request.origin)
+                    work.effects.append(.respond(request, response))
+                }
+            case .rejectRequest(let status):
+                if let request = work.currentRequest {
+                    work.effects.append(.respond(request, .withCORS(status: status, contentType: nil, body: [], origin: request.origin)))
+                }
+            case .writeToWebSocket(let packets):
+                guard let webSocket = state.sessions[sid]?.webSocket else { continue }
+                for packet in packets {
+                    work.effects.append(.writeWebSocket(webSocket, frame(for: packet, work: &work)))
+                }
+            case .closeWebSocket:
+                if let webSocket = state.sessions[sid]?.webSocket {
+                    state.sessions[sid]?.webSocket = nil
+                    work.effects.append(.closeWebSocket(webSocket, code: WebSocketCloseCode.normalClosure))
+                }
+            case .rejectWebSocket:
+                break  // handled by `webSocketAttached` before the actions are applied
+            case .deliverToApplication(let packet):
+                deliverToSocketIO(packet, sid: sid, state: &state, work: &work)
+            case .scheduleTimer(let deadline):
+                state.sessions[sid]?.engineIOTimerDeadline = deadline
+                work.effects.append(.scheduleTimer(.engineIO, sid: sid, at: deadline))
+            case .sessionClosed(let reason):
+                closeSessionNow(sid: sid, reason: reason, state: &state, work: &work)
+            }
+        }
+    }
+
+    /// The WebSocket frame of one Engine.IO packet; a shared `new_message` frame is encoded once.
+    private func frame(for packet: EngineIOPacket, work: inout Work) -> [UInt8] {
+        if case .message(let text) = packet, let shared = work.sharedFrame, shared.text == text {
+            if let frame = shared.frame { return frame }
+            let frame = Self.textFrame(for: packet)
+            work.sharedFrame = (text, frame)
+            return frame
+        }
+        if case .binaryMessage(let bytes) = packet {
+            var frame: [UInt8] = []
+            frame.reserveCapacity(bytes.count + 10)
+            WebSocketFrame.appendBinary(bytes, to: &frame)
+            return frame
+        }
+        return Self.textFrame(for: packet)
+    }
+
+    private static func textFrame(for packet: EngineIOPacket) -> [UInt8] {
+        var payload: [UInt8] = []
+        packet.appendEncodedText(to: &payload)
+        var frame: [UInt8] = []
+        frame.reserveCapacity(payload.count + 10)
+        WebSocketFrame.appendText(payload, to: &frame)
+        return frame
+    }
+
+    // MARK: Socket.IO
+
+    private func deliverToSocketIO(_ packet: EngineIOPacket, sid: String, state: inout State, work: inout Work) {
+        let actions: [SocketIOServerAction]?
+        switch packet {
+        case .message(let text):
+            do {
+                let decoded = try SocketIOPacket.decode(text, limits: configuration.limits)
+                actions = state.sessions[sid]?.socketIO.onPacket(decoded, now: work.now)
+            } catch {
+                work.effects.append(.log(.warning, "session \(sid): malformed socket.io packet: \(error)"))
+                actions = state.sessions[sid]?.socketIO.onMalformedPacket(now: work.now)
+            }
+        case .binaryMessage(let bytes):
+            actions = state.sessions[sid]?.socketIO.onBinaryAttachment(bytes, now: work.now)
+        default:
+            actions = nil
+        }
+        if let actions { applySocketIO(actions, sid: sid, state: &state, work: &work) }
+    }
+
+    func applySocketIO(_ actions: [SocketIOServerAction], sid: String, state: inout State, work: inout Work) {
+        for action in actions {
+            switch action {
+            case .send(let packet):
+                sendMessage(packet.encoded(), sid: sid, state: &state, work: &work)
+            case .connected(let socketID, _):
+                guard let messengerID = state.sessions[sid]?.messengerID else { continue }
+                state.messenger.sessionOpened(messengerID)
+                work.effects.append(.log(.debug, "session \(sid) connected to / as \(socketID)"))
+            case .event(let name, let arguments, let ackID, _):
+                handleEvent(name, arguments: arguments, ackID: ackID, sid: sid, state: &state, work: &work)
+            case .ack:
+                break  // The server never asks for acknowledgements.
+            case .disconnected(let reason):
+                if let messengerID = state.sessions[sid]?.messengerID { state.messenger.sessionClosed(messengerID) }
+                work.effects.append(.log(.debug, "session \(sid) disconnected from /: \(reason.rawValue)"))
+            case .closeEngineIO(let reason):
+                guard let engineActions = state.sessions[sid]?.engineIO.close(reason: reason, now: work.now) else { continue }
+                applyEngineIO(engineActions, sid: sid, state: &state, work: &work)
+            case .scheduleTimer(let deadline):
+                state.sessions[sid]?.socketIOTimerDeadline = deadline
+                work.effects.append(.scheduleTimer(.socketIO, sid: sid, at: deadline))
+            }
+        }
+    }
+
+    /// Sends a Socket.IO packet text as an Engine.IO `message`.
+    private func sendMessage(_ text: String, sid: String, state: inout State, work: inout Work) {
+        guard let actions = state.sessions[sid]?.engineIO.send(.message(text), encodedByteCount: text.utf8.count + 1) else { return }
+        applyEngineIO(actions, sid: sid, state: &state, work: &work)
+    }
+
+    /// Emits an event text (`2[...]`) to the session, only while it is connected to `/` (Spec DISCONNECT-1).
+    private func emit(_ text: String, sid: String, state: inout State, work: inout Work) {
+        guard let record = state.sessions[sid], record.socketIO.isConnected, !record.socketIO.isClosed else { return }
+        sendMessage(text, sid: sid, state: &state, work: &work)
+    }
+
+    func acknowledge(sid: String, session: SessionID, ackID: Int, with value: JSONValue, state: inout State, work: inout Work) {
+        guard state.sessions[sid]?.messengerID == session,
+              let actions = state.sessions[sid]?.socketIO.acknowledge(ackID, with: [value])
+        else { return }
+        applySocketIO(actions, sid: sid, state: &state, work: &work)
+    }
+
+    /// `join` (Spec JOIN-1..7), `send_message` (Spec EXT-1..3); other events are ignored (ROBUST-1).
+    private func handleEvent(_ name: String, arguments: [JSONValue], ackID: Int?, sid: String, state: inout State, work: inout Work) {
+        guard let messengerID = state.sessions[sid]?.messengerID else { return }
+        switch name {
+        case "join":
+            applyMessenger(state.messenger.join(messengerID, arguments: arguments), state: &state, work: &work)
+        case "send_message":
+            guard let user = state.messenger.user(of: messengerID) else {
+                if let ackID {
+                    let value = JSONValue.object([JSONMember("error", .string("join before send_message"))])
+                    acknowledge(sid: sid, session: messengerID, ackID: ackID, with: value, state: &state, work: &work)
+                }
+                return
+            }
+            switch postValidator.validateSendMessage(sender: user, argument: arguments.first) {
+            case .failure(let refusal):
+                if let ackID {
+                    let value = JSONValue.object([JSONMember("error", .string(refusal.reason))])
+                    acknowledge(sid: sid, session: messengerID, ackID: ackID, with: value, state: &state, work: &work)
+                }
+            case .success(let message):
+                work.effects.append(.submit(message, .sendMessage(sid: sid, session: messengerID, ackID: ackID)))
+            }
+        default:
+            break
+        }
+    }
+
+    // MARK: Messenger
+
+    func applyMessenger(_ actions: [MessengerState.Action], state: inout State, work: inout Work) {
+        for action in actions {
+            switch action {
+            case .loadHistory(let session, let user, let token):
+                work.effects.append(.loadHistory(session, user: user, token: token))
+            case .emitAllMessages(let session, let user, let messages):
+                guard let sid = state.sidByMessengerID[session] else { continue }
+                emit(MessengerEvents.allMessages(for: user, messages: messages), sid: sid, state: &state, work: &work)
+            case .emitNewMessage(let message, let sessions):
+                // Hot path: one text, one WebSocket frame, the same bytes to every WebSocket recipient.
+                let text = MessengerEvents.newMessage(message)
+                work.sharedFrame = (text, nil)
+                for session in sessions {
+                    guard let sid = state.sidByMessengerID[session] else { continue }
+                    emit(text, sid: sid, state: &state, work: &work)
+                }
+                work.sharedFrame = nil
+            case .emitError(let session, let message):
+                guard let sid = state.sidByMessengerID[session] else { continue }
+                emit(MessengerEvents.error(message), sid: sid, state: &state, work: &work)
+            }
+        }
+    }
+
+    // MARK: Effects
+
+    /// Carries out effects on the loop, outside the state lock.
+    func perform(_ effects: [Effect], context: LoopContext) {
+        var hasSubmitted = false
+        for effect in effects {
+            switch effect {
+            case .respond(let request, let response):
+                (context.connection(request.connection)?.handler as? HTTPConnectionHandler)?
+                    .complete(sequence: request.sequence, response: response)
+            case .writeWebSocket(let id, let bytes):
+                context.connection(id)?.write(bytes)
+            case .closeWebSocket(let id, let code):
+                guard let connection = context.connection(id) else { continue }
+                if let handler = connection.handler as? WebSocketConnectionHandler {
+                    handler.close(connection, code: code)
+                } else {
+                    connection.closeAfterFlush()
+                }
+            case .loadHistory(let session, let user, let token):
+                guard let store else { continue }
+                let loop = self.loop
+                store.reader.history(for: user) { [self] result in
+                    loop.execute { context in
+                        self.historyLoaded(session: session, token: token, result: result, context: context)
+                    }
+                }
+            case .submit(let message, let origin):
+                guard let store else { continue }
+                hasSubmitted = true
+                store.writer.submit(message) { [self] result in
+                    commitInbox.withLock { $0.append((origin, result)) }
+                }
+            case .scheduleTimer(let layer, let sid, let deadline):
+                context.scheduleTimer(at: loopInstant(deadline)) { [self] context in
+                    timerFired(layer, sid: sid, deadline: deadline, context: context)
+                }
+            case .log(let level, let message):
+                logger.log(level, message)
+            }
+        }
+        // A closed writer completes at once, on this thread: answer those now.
+        if hasSubmitted, store?.writer.isClosed == true {
+            processCommitted(context: context)
+        }
+    }
+}

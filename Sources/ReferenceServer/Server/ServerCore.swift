@@ -1,0 +1,454 @@
+import MessageStore
+import NetworkCore
+import Synchronization
+import WireCodecs
+
+/// The server's state and logic on its event loop: Engine.IO sessions by sid, the messenger, the
+/// routing of HTTP requests, and the carrying out of the state machines' actions.
+///
+/// Every method runs on the loop thread and takes the `LoopContext`. The state sits in a `Mutex` so
+/// that the store's completions (which must be `@Sendable`) can reach the core; the lock is only
+/// ever taken on the loop thread, so it is never contended. It holds only `Sendable` values:
+/// connections are named by `ConnectionID` and looked up in the context. I/O is never done while
+/// the lock is held: work under the lock records `Effect`s, carried out after it is released.
+final class ServerCore: Sendable {
+    /// Which state machine a timer belongs to.
+    enum TimerLayer: Sendable {
+        case engineIO
+        case socketIO
+    }
+
+    /// An HTTP request whose answer is written later (a held poll, a POST waiting for its commit).
+    struct PendingRequest: Sendable, Equatable {
+        var connection: ConnectionID
+        var sequence: UInt64
+        /// The request's `Origin`, for CORS.
+        var origin: String?
+    }
+
+    /// Who waits for a message's commit.
+    enum CommitOrigin: Sendable {
+        /// A `POST /messages`: answer 201.
+        case post(PendingRequest)
+        /// A `send_message` event (Spec EXT-2): acknowledge when `ackID` is set.
+        case sendMessage(sid: String, session: SessionID, ackID: Int?)
+    }
+
+    /// One Engine.IO session with its Socket.IO layer and transport bindings.
+    struct SessionRecord: Sendable {
+        var engineIO: EngineIOServerSession
+        var socketIO: SocketIOServerSession
+        let messengerID: SessionID
+        /// The GET held open by the session (`holdPoll`).
+        var heldPoll: PendingRequest?
+        /// The session's WebSocket: the native one, the one being probed, or the one upgraded to.
+        var webSocket: ConnectionID?
+        /// The deadline each layer last asked for; a timer firing for another deadline is stale.
+        var engineIOTimerDeadline: EngineIOInstant?
+        var socketIOTimerDeadline: EngineIOInstant?
+    }
+
+    struct State: Sendable {
+        var sessions: [String: SessionRecord] = [:]
+        var sidByMessengerID: [SessionID: String] = [:]
+        var messenger = MessengerState()
+        var nextMessengerID: UInt64 = 1
+        /// Every open connection (HTTP or WebSocket), for the orderly stop.
+        var connections: Set<ConnectionID> = []
+        var isStopping = false
+    }
+
+    /// What `handleRequest` tells the HTTP handler to do with the request.
+    enum RequestDisposition {
+        /// Answer with this response now.
+        case respond(HTTPResponse)
+        /// The answer comes later through `HTTPConnectionHandler.complete` (it may already have).
+        /// `heldPollSID` is set when the request is a GET held by that session.
+        case pending(heldPollSID: String?)
+        /// Answer 101 with this key, switch to WebSocket, then call `webSocketAttached`.
+        /// `sid` is nil for a new WebSocket-only session.
+        case upgrade(key: String, sid: String?)
+        /// Refuse the upgrade with this response and close the connection.
+        case rejectUpgrade(HTTPResponse)
+    }
+
+    let configuration: ServerConfiguration
+    let loop: EventLoop
+    let logger: ServerLogger
+    let engineIOConfiguration: EngineIOServerConfiguration
+    let socketIOConfiguration: SocketIOServerConfiguration
+    let handshakeValidator = EngineIOHandshakeValidator()
+    let postValidator: MessagePostValidator
+    /// The origin of the `EngineIOInstant` clock.
+    let clockOrigin: ContinuousClock.Instant
+
+    let state = Mutex(State())
+    /// Commit results handed over by the writer's completions, processed once per batch.
+    let commitInbox = Mutex<[(CommitOrigin, Result<StoredMessage, StorageError>)]>([])
+    /// The store; set once right after it is opened (it needs the core for its completions).
+    private let storeSlot = Mutex<MessageStore?>(nil)
+
+    init(configuration: ServerConfiguration, loop: EventLoop) {
+        self.configuration = configuration
+        self.loop = loop
+        self.logger = ServerLogger(level: configuration.logLevel)
+        self.engineIOConfiguration = EngineIOServerConfiguration(
+            pingInterval: configuration.pingInterval,
+            pingTimeout: configuration.pingTimeout,
+            maxPayload: configuration.limits.engineIOMaxPayload)
+        self.socketIOConfiguration = SocketIOServerConfiguration(
+            maxAttachments: configuration.limits.socketIOMaxAttachments)
+        self.postValidator = MessagePostValidator(
+            maxNameLength: configuration.maxNameLength,
+            maxContentBytes: configuration.maxContentBytes,
+            jsonMaxDepth: configuration.limits.jsonMaxDepth)
+        self.clockOrigin = .now
+    }
+
+    func attach(_ store: MessageStore) {
+        storeSlot.withLock { $0 = store }
+    }
+
+    var store: MessageStore? { storeSlot.withLock { $0 } }
+
+    // MARK: Clock
+
+    func now(_ context: LoopContext) -> EngineIOInstant {
+        let elapsed = clockOrigin.duration(to: context.now).components
+        return EngineIOInstant(milliseconds: elapsed.seconds * 1000 + elapsed.attoseconds / 1_000_000_000_000_000)
+    }
+
+    func loopInstant(_ instant: EngineIOInstant) -> ContinuousClock.Instant {
+        clockOrigin.advanced(by: .milliseconds(instant.milliseconds))
+    }
+
+    // MARK: Connections
+
+    /// Whether new connections are refused (the server is stopping).
+    var isStopping: Bool { state.withLock { $0.isStopping } }
+
+    func connectionOpened(_ connection: Connection) {
+        state.withLock { _ = $0.connections.insert(connection.id) }
+        logger.log(.info, "connection \(connection.id) opened from \(connection.remoteAddress)")
+    }
+
+    func connectionClosed(_ connection: Connection, error: NetworkError?) {
+        state.withLock { _ = $0.connections.remove(connection.id) }
+        if let error {
+            logger.log(error == .loopShutDown ? .info : .warning, "connection \(connection.id) closed: \(error)")
+        } else {
+            logger.log(.info, "connection \(connection.id) closed")
+        }
+    }
+
+    // MARK: HTTP routing
+
+    /// Routes one request (Spec HTTP-1): `/messages`, `/socket.io/`, anything else 404.
+    func handleRequest(_ request: HTTPRequest, pending: PendingRequest, context: LoopContext) -> RequestDisposition {
+        let head = request.head
+        let path = head.path
+        if path == "/messages" {
+            return handleMessages(request, pending: pending, context: context)
+        }
+        if path == "/socket.io/" || path == "/socket.io" {
+            if head.method == "OPTIONS" && !EngineIOHandshakeValidator.isWebSocketUpgrade(head) {
+                return .respond(.preflight(for: head))
+            }
+            return handleEngineIO(request, pending: pending, context: context)
+        }
+        let notFound = HTTPResponse.jsonError(status: 404, reason: "not found: \(path)", origin: pending.origin)
+        return head.isUpgradeRequest ? .rejectUpgrade(notFound) : .respond(notFound)
+    }
+
+    /// `POST /messages` (Spec SEND-1 to SEND-4), `OPTIONS` (CORS-2), anything else 405.
+    private func handleMessages(_ request: HTTPRequest, pending: PendingRequest, context: LoopContext) -> RequestDisposition {
+        switch request.head.method {
+        case "POST":
+            switch postValidator.validatePostBody(request.body) {
+            case .failure(let refusal):
+                return .respond(.jsonError(status: refusal.status, reason: refusal.reason, origin: pending.origin))
+            case .success(let message):
+                perform([.submit(message, .post(pending))], context: context)
+                return .pending(heldPollSID: nil)
+            }
+        case "OPTIONS":
+            return .respond(.preflight(for: request.head))
+        default:
+            return .respond(.methodNotAllowed(origin: pending.origin))
+        }
+    }
+
+    /// Engine.IO requests: handshake, poll, post, upgrade, or one of Node's errors (Spec TRANSPORT-1..9).
+    private func handleEngineIO(_ request: HTTPRequest, pending: PendingRequest, context: LoopContext) -> RequestDisposition {
+        let head = request.head
+        let isUpgrade = EngineIOHandshakeValidator.isWebSocketUpgrade(head)
+        let now = now(context)
+        var work = Work(now: now, currentRequest: pending)
+        let disposition: RequestDisposition = state.withLock { state in
+            let route = handshakeValidator.route(
+                head, isWebSocketUpgrade: isUpgrade,
+                sessionTransport: { state.sessions[$0].map { $0.engineIO.transport } })
+            switch route {
+            case .error(let error):
+                var response = error.response(isWebSocketUpgrade: isUpgrade)
+                if !isUpgrade { HTTPResponse.appendCORS(to: &response.head.headers, origin: pending.origin) }
+                work.effects.append(.log(.debug, "engine.io request refused: \(error.message) (\(head.target))"))
+                return isUpgrade ? .rejectUpgrade(response) : .respond(response)
+            case .unsupportedPollingMethod:
+                return .respond(EngineIORequestRoute.unsupportedPollingMethodResponse)
+            case .handshake(.polling):
+                openSession(transport: .polling, webSocket: nil, state: &state, work: &work)
+                return .pending(heldPollSID: nil)
+            case .handshake(.webSocket):
+                do throws(WebSocketHandshakeError) {
+                    return .upgrade(key: try WebSocketHandshake.validateUpgrade(head), sid: nil)
+                } catch {
+                    return .rejectUpgrade(Self.handshakeRejection(error))
+                }
+            case .upgrade(let sid):
+                do throws(WebSocketHandshakeError) {
+                    return .upgrade(key: try WebSocketHandshake.validateUpgrade(head), sid: sid)
+                } catch {
+                    return .rejectUpgrade(Self.handshakeRejection(error))
+                }
+            case .poll(let sid):
+                guard let actions = state.sessions[sid]?.engineIO.onPollRequest(now: now) else {
+                    return .respond(EngineIORequestError.sessionIDUnknown.response(isWebSocketUpgrade: false))
+                }
+                applyEngineIO(actions, sid: sid, state: &state, work: &work)
+                return .pending(heldPollSID: work.heldPollSID)
+            case .post(let sid):
+                let actions: [EngineIOServerAction]?
+                if request.body.count > engineIOConfiguration.maxPayload {
+                    actions = state.sessions[sid]?.engineIO.onPollData([], byteCount: request.body.count, now: now)
+                } else {
+                    do {
+                        let packets = try EngineIOPayload.decode(request.body, maxPayload: engineIOConfiguration.maxPayload)
+                        actions = state.sessions[sid]?.engineIO.onPollData(packets, byteCount: request.body.count, now: now)
+                    } catch {
+                        work.effects.append(.log(.warning, "session \(sid): malformed polling payload: \(error)"))
+                        actions = state.sessions[sid]?.engineIO.onPollDataMalformed(now: now)
+                    }
+                }
+                guard let actions else {
+                    return .respond(EngineIORequestError.sessionIDUnknown.response(isWebSocketUpgrade: false))
+                }
+                applyEngineIO(actions, sid: sid, state: &state, work: &work)
+                return .pending(heldPollSID: nil)
+            }
+        }
+        perform(work.effects, context: context)
+        return disposition
+    }
+
+    static func handshakeRejection(_ error: WebSocketHandshakeError) -> HTTPResponse {
+        var head = error.rejectionResponse ?? HTTPResponseHead(status: 400)
+        head.headers.add(name: "Content-Type", value: "text/plain")
+        return HTTPResponse(head: head, body: Array("\(error)".utf8))
+    }
+
+    // MARK: WebSocket
+
+    /// A WebSocket answered 101 on `connection`: opens a WebSocket-only session (`sid` nil) or offers
+    /// the WebSocket to the session's upgrade. Returns the sid the WebSocket belongs to.
+    func webSocketAttached(sid: String?, connection: ConnectionID, context: LoopContext) -> String? {
+        var work = Work(now: now(context))
+        let attached: String? = state.withLock { state in
+            guard let sid else {
+                return openSession(transport: .webSocket, webSocket: connection, state: &state, work: &work)
+            }
+            guard let actions = state.sessions[sid]?.engineIO.onWebSocketOpened(now: work.now) else {
+                work.effects.append(.closeWebSocket(connection, code: WebSocketCloseCode.normalClosure))
+                return nil
+            }
+            if actions.contains(.rejectWebSocket) {
+                work.effects.append(.closeWebSocket(connection, code: WebSocketCloseCode.normalClosure))
+                return nil
+            }
+            state.sessions[sid]?.webSocket = connection
+            applyEngineIO(actions, sid: sid, state: &state, work: &work)
+            return sid
+        }
+        perform(work.effects, context: context)
+        return attached
+    }
+
+    /// What arrived on a session's WebSocket.
+    enum WebSocketInput {
+        case packet(EngineIOPacket)
+        case malformed
+    }
+
+    /// A text message arrived on a session's WebSocket.
+    func webSocketText(_ text: String, sid: String, connection: ConnectionID, context: LoopContext) {
+        do {
+            webSocketInput(.packet(try EngineIOPacket.decode(text: text)), sid: sid, connection: connection, context: context)
+        } catch {
+            logger.log(.warning, "session \(sid): malformed engine.io packet: \(error)")
+            webSocketInput(.malformed, sid: sid, connection: connection, context: context)
+        }
+    }
+
+    /// A binary message arrived on a session's WebSocket.
+    func webSocketBinary(_ bytes: [UInt8], sid: String, connection: ConnectionID, context: LoopContext) {
+        webSocketInput(.packet(.binaryMessage(bytes)), sid: sid, connection: connection, context: context)
+    }
+
+    /// A session's WebSocket closed or is closing (close frame, protocol error, reset).
+    func webSocketClosed(sid: String, connection: ConnectionID, context: LoopContext) {
+        var work = Work(now: now(context))
+        state.withLock { state in
+            guard state.sessions[sid]?.webSocket == connection else { return }
+            state.sessions[sid]?.webSocket = nil
+            guard let actions = state.sessions[sid]?.engineIO.onWebSocketClosed(now: work.now) else { return }
+            applyEngineIO(actions, sid: sid, state: &state, work: &work)
+        }
+        perform(work.effects, context: context)
+    }
+
+    private func webSocketInput(_ input: WebSocketInput, sid: String, connection: ConnectionID, context: LoopContext) {
+        var work = Work(now: now(context))
+        state.withLock { state in
+            guard state.sessions[sid]?.webSocket == connection else { return }
+            let actions: [EngineIOServerAction]?
+            switch input {
+            case .packet(let packet): actions = state.sessions[sid]?.engineIO.onWebSocketPacket(packet, now: work.now)
+            case .malformed: actions = state.sessions[sid]?.engineIO.onWebSocketMalformed(now: work.now)
+            }
+            guard let actions else { return }
+            applyEngineIO(actions, sid: sid, state: &state, work: &work)
+        }
+        perform(work.effects, context: context)
+    }
+
+    // MARK: Polling
+
+    /// The connection holding a session's GET closed before it was answered.
+    func pollAborted(sid: String, request: PendingRequest, context: LoopContext) {
+        var work = Work(now: now(context))
+        state.withLock { state in
+            guard state.sessions[sid]?.heldPoll == request else { return }
+            state.sessions[sid]?.heldPoll = nil
+            guard let actions = state.sessions[sid]?.engineIO.onPollAborted(now: work.now) else { return }
+            applyEngineIO(actions, sid: sid, state: &state, work: &work)
+        }
+        perform(work.effects, context: context)
+    }
+
+    // MARK: Timers
+
+    func timerFired(_ layer: TimerLayer, sid: String, deadline: EngineIOInstant, context: LoopContext) {
+        var work = Work(now: now(context))
+        state.withLock { state in
+            guard let record = state.sessions[sid] else { return }
+            switch layer {
+            case .engineIO:
+                guard record.engineIOTimerDeadline == deadline else { return }
+                state.sessions[sid]?.engineIOTimerDeadline = nil
+                guard let actions = state.sessions[sid]?.engineIO.onTimer(now: work.now) else { return }
+                applyEngineIO(actions, sid: sid, state: &state, work: &work)
+            case .socketIO:
+                guard record.socketIOTimerDeadline == deadline else { return }
+                state.sessions[sid]?.socketIOTimerDeadline = nil
+                guard let actions = state.sessions[sid]?.socketIO.onTimer(now: work.now) else { return }
+                applySocketIO(actions, sid: sid, state: &state, work: &work)
+            }
+        }
+        perform(work.effects, context: context)
+    }
+
+    // MARK: Store results
+
+    /// A history requested by `.loadHistory` arrived (on the loop).
+    func historyLoaded(
+        session: SessionID, token: UInt64, result: Result<[StoredMessage], StorageError>, context: LoopContext
+    ) {
+        var work = Work(now: now(context))
+        state.withLock { state in
+            switch result {
+            case .success(let messages):
+                let actions = state.messenger.historyLoaded(session: session, token: token, messages: messages)
+                applyMessenger(actions, state: &state, work: &work)
+            case .failure(let error):
+                work.effects.append(.log(.error, "history for \(session) failed: \(error)"))
+                applyMessenger([.emitError(session, message: "could not load the history")], state: &state, work: &work)
+            }
+        }
+        perform(work.effects, context: context)
+    }
+
+    /// Answers the commits handed over since the last call, then fans the messages out (once per batch).
+    func processCommitted(context: LoopContext) {
+        let results = commitInbox.withLock { inbox in
+            let taken = inbox
+            inbox.removeAll(keepingCapacity: true)
+            return taken
+        }
+        guard !results.isEmpty else { return }
+        var work = Work(now: now(context))
+        state.withLock { state in
+            var committed: [StoredMessage] = []
+            committed.reserveCapacity(results.count)
+            for (origin, result) in results {
+                switch (origin, result) {
+                case (.post(let request), .success(let message)):
+                    committed.append(message)
+                    work.effects.append(.respond(request, .json(status: 201, body: MessengerEvents.successBody(message), origin: request.origin)))
+                case (.post(let request), .failure(let error)):
+                    work.effects.append(.log(.error, "commit failed: \(error)"))
+                    let status = error == .closed ? 503 : 500
+                    work.effects.append(.respond(request, .jsonError(status: status, reason: "message not stored: \(error)", origin: request.origin)))
+                case (.sendMessage(let sid, let session, let ackID), .success(let message)):
+                    committed.append(message)
+                    if let ackID { acknowledge(sid: sid, session: session, ackID: ackID, with: Self.successObject(message), state: &state, work: &work) }
+                case (.sendMessage(let sid, let session, let ackID), .failure(let error)):
+                    work.effects.append(.log(.error, "commit failed: \(error)"))
+                    if let ackID {
+                        let value = JSONValue.object([JSONMember("error", .string("message not stored: \(error)"))])
+                        acknowledge(sid: sid, session: session, ackID: ackID, with: value, state: &state, work: &work)
+                    }
+                }
+            }
+            if !committed.isEmpty {
+                applyMessenger(state.messenger.messagesCommitted(committed), state: &state, work: &work)
+            }
+        }
+        perform(work.effects, context: context)
+    }
+
+    static func successObject(_ message: StoredMessage) -> JSONValue {
+        .object([
+            JSONMember("status", .string("success")),
+            JSONMember("id", .number(Double(message.id))),
+            JSONMember("timestamp", .string(message.timestamp)),
+        ])
+    }
+
+    // MARK: Stopping
+
+    /// Refuses new connections from now on.
+    func beginStopping() {
+        state.withLock { $0.isStopping = true }
+    }
+
+    /// Closes every session (WebSockets get a close frame, held polls their close packet) and then every
+    /// connection once its written bytes are flushed.
+    func closeEverything(context: LoopContext) {
+        var work = Work(now: now(context))
+        let connections: Set<ConnectionID> = state.withLock { state in
+            for sid in Array(state.sessions.keys) {
+                guard let actions = state.sessions[sid]?.engineIO.close(reason: .forcedClose, now: work.now) else { continue }
+                applyEngineIO(actions, sid: sid, state: &state, work: &work)
+                // A polling session without a held GET would wait for one; the server is going away.
+                if state.sessions[sid] != nil {
+                    closeSessionNow(sid: sid, reason: .forcedClose, state: &state, work: &work)
+                }
+            }
+            return state.connections
+        }
+        perform(work.effects, context: context)
+        for id in connections {
+            context.connection(id)?.closeAfterFlush()
+        }
+    }
+}

@@ -1,0 +1,86 @@
+import NetworkCore
+import WireCodecs
+
+/// Serves one WebSocket connection after its 101: parses client frames, answers pings, and feeds
+/// Engine.IO packets to the session it belongs to.
+///
+/// RFC 6455 §5 (framing; client frames must be masked), §5.5 (control frames), §7 (closing).
+/// A protocol error closes with the error's code (1002, 1007, 1009); a message over `maxPayload`
+/// closes with 1009 (Spec TRANSPORT-6, ROBUST-5). Only this connection is affected.
+final class WebSocketConnectionHandler: ConnectionHandler {
+    private let core: ServerCore
+    private var parser: WebSocketMessageParser
+    /// The Engine.IO session this WebSocket carries; nil when it was refused.
+    private(set) var sid: String?
+    private var isClosing = false
+    private var hasLoggedOpen = false
+
+    init(core: ServerCore, limits: WireLimits) {
+        self.core = core
+        var parserLimits = limits
+        let maxPayload = limits.engineIOMaxPayload
+        parserLimits.webSocketMaxMessageSize = min(limits.webSocketMaxMessageSize, maxPayload)
+        parserLimits.webSocketMaxFrameSize = min(limits.webSocketMaxFrameSize, maxPayload)
+        self.parser = WebSocketMessageParser(role: .server, limits: parserLimits)
+    }
+
+    /// Joins the WebSocket to a session (a new one when `sid` is nil) right after the 101.
+    func attach(_ connection: Connection, sid: String?) {
+        self.sid = core.webSocketAttached(sid: sid, connection: connection.id, context: connection.context)
+        core.logger.log(.info, "connection \(connection.id) upgraded to WebSocket for session \(self.sid ?? "-")")
+    }
+
+    func connectionDidRead(_ connection: Connection, _ bytes: UnsafeRawBufferPointer) {
+        guard !isClosing else { return }
+        parser.append(bytes)
+        while !isClosing, !connection.isClosed {
+            let message: WebSocketMessage?
+            do {
+                message = try parser.nextMessage()
+            } catch {
+                core.logger.log(.warning, "connection \(connection.id): WebSocket protocol error: \(error)")
+                close(connection, code: error.closeCode)
+                return
+            }
+            guard let message else { return }
+            handle(message, connection: connection)
+        }
+    }
+
+    private func handle(_ message: WebSocketMessage, connection: Connection) {
+        switch message {
+        case .text(let text):
+            guard let sid else { return }
+            core.webSocketText(text, sid: sid, connection: connection.id, context: connection.context)
+        case .binary(let bytes):
+            guard let sid else { return }
+            core.webSocketBinary(bytes, sid: sid, connection: connection.id, context: connection.context)
+        case .ping(let data):
+            var frame: [UInt8] = []
+            WebSocketFrame.appendPong(data, to: &frame)
+            connection.write(frame)
+        case .pong:
+            break
+        case .close(let code, _):
+            // RFC 6455 §5.5.1: answer with a close frame echoing the status code.
+            close(connection, code: code ?? WebSocketCloseCode.normalClosure)
+        }
+    }
+
+    /// Sends a close frame, closes once it is flushed, and tells the session (once).
+    func close(_ connection: Connection, code: UInt16) {
+        guard !isClosing else { return }
+        isClosing = true
+        var frame: [UInt8] = []
+        WebSocketFrame.appendClose(code: WebSocketCloseCode.isValidOnWire(code) ? code : WebSocketCloseCode.normalClosure, to: &frame)
+        connection.write(frame)
+        connection.closeAfterFlush()
+        if let sid { core.webSocketClosed(sid: sid, connection: connection.id, context: connection.context) }
+    }
+
+    func connectionDidClose(_ connection: Connection, error: NetworkError?) {
+        isClosing = true
+        if let sid { core.webSocketClosed(sid: sid, connection: connection.id, context: connection.context) }
+        core.connectionClosed(connection, error: error)
+    }
+}
