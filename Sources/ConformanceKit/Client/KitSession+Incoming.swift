@@ -42,7 +42,11 @@ extension KitSession {
             markClosed("the server sent an Engine.IO close packet")
         case .ping(let data):
             if !data.isEmpty { violation("an Engine.IO ping carrying data '\(KitFormat.truncated(data, limit: 40))' outside an upgrade") }
-            state.withLock { $0.pingsReceived += 1 }
+            let now = context.clock.now()
+            state.withLock { state in
+                state.pingsReceived += 1
+                state.pingTimes.append(now)
+            }
             if autoPong {
                 Task { try? await self.sendEngineIOPackets([.pong(data)]) }
             }

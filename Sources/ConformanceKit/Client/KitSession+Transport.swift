@@ -112,7 +112,7 @@ extension KitSession {
             Task { await session.runPollLoop() }
             if transport == .pollingUpgrade {
                 do {
-                    try await session.upgrade()
+                    try await session.upgradeToWebSocket()
                 } catch {
                     await session.close()
                     throw error
@@ -230,7 +230,8 @@ extension KitSession {
     // MARK: Upgrade
 
     /// Polling → WebSocket: `2probe` answered by `3probe`, polling paused, then `5` (Engine.IO v4 "Upgrade").
-    func upgrade() async throws {
+    public func upgradeToWebSocket() async throws {
+        guard transport == .polling else { throw ScenarioInconclusive("\(label) is not on polling: nothing to upgrade") }
         let timeout = context.timeout(.seconds(5))
         guard openPayload.upgrades.contains("websocket") else {
             throw ScenarioFailure(

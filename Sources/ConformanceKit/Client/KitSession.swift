@@ -27,6 +27,7 @@ public final class KitSession: Sendable {
 
     struct State {
         var transport: TransportKind
+        var openedAt: Duration
         var webSocket: KitWebSocket?
         var socketID: String?
         var isClosed = false
@@ -35,6 +36,7 @@ public final class KitSession: Sendable {
         /// When the client closed it (DISCONNECT or transport close).
         var clientClosedAt: Duration?
         var pingsReceived = 0
+        var pingTimes: [Duration] = []
         var violations: [String] = []
         var events: [ReceivedEvent] = []
         var nextAckID = 0
@@ -63,7 +65,7 @@ public final class KitSession: Sendable {
         self.label = label
         self.openPayload = openPayload
         self.autoPong = autoPong
-        self.state = Mutex(State(transport: transport))
+        self.state = Mutex(State(transport: transport, openedAt: context.clock.now()))
         sendGate.push(())
     }
 
@@ -85,6 +87,12 @@ public final class KitSession: Sendable {
 
     /// Engine.IO pings received.
     public var pingsReceived: Int { state.withLock { $0.pingsReceived } }
+
+    /// When each Engine.IO ping arrived (`KitClock`), in order.
+    public var pingTimes: [Duration] { state.withLock { $0.pingTimes } }
+
+    /// When the handshake's open packet arrived (`KitClock`).
+    public var openedAt: Duration { state.withLock { $0.openedAt } }
 
     /// Strictness findings: malformed frames or packets from the server, unexpected packet types.
     public var protocolViolations: [String] { state.withLock { $0.violations } }
