@@ -49,7 +49,7 @@ public enum RobustnessScenarios {
             ("a negative Content-Length", "POST /messages HTTP/1.1\r\nHost: kit\r\nContent-Length: -5\r\n\r\n"),
             ("two different Content-Lengths", "POST /messages HTTP/1.1\r\nHost: kit\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}"),
             ("an invalid chunk size", "POST /messages HTTP/1.1\r\nHost: kit\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n"),
-            ("an unsupported HTTP version", "GET /socket.io/?EIO=4&transport=polling HTTP/9.9\r\nHost: kit\r\n\r\n"),
+            ("a control character in a header value", "GET /messages HTTP/1.1\r\nHost: kit\r\nX-Kit: a\u{1}b\r\n\r\n"),
             ("a NUL in the target", "GET /mess\u{0}ages HTTP/1.1\r\nHost: kit\r\n\r\n"),
         ]
         for (what, request) in requests {
