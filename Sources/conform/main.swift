@@ -1,1 +1,123 @@
-print("conform: not yet implemented")
+import ConformanceKit
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+// conform: parse the command line, pick the target (URL, --server-command, or the embedded reference
+// server), run the scenarios with live progress, write the reports, exit with the run's status
+// (0 pass, 1 fail, 2 inconclusive, 64 usage; see --help).
+
+func writeStandardError(_ text: String) {
+    FileHandle.standardError.write(Data(text.utf8))
+}
+
+func usageFailure(_ message: String) -> Never {
+    writeStandardError("Error: \(message)\n\(ConformOptions.usage)\n")
+    exit(ExitStatus.usage.rawValue)
+}
+
+signal(SIGPIPE, SIG_IGN)
+let arguments = Array(CommandLine.arguments.dropFirst())
+if arguments.first == "--serve-reference" { serveReference(Array(arguments.dropFirst())) }
+
+let options: ConformOptions
+do {
+    options = try ConformOptions.parse(arguments)
+} catch {
+    usageFailure(error.message)
+}
+
+switch options.command {
+case .help:
+    print(ConformOptions.helpText)
+    exit(0)
+case .list:
+    print(ScenarioListFormatter.format(ScenarioCatalog.all), terminator: "")
+    exit(0)
+case .bench:
+    usageFailure("this build of conform has no bench command")
+case .run:
+    break
+}
+
+var expectations = ExpectationSet()
+if let path = options.expectationsPath {
+    guard let data = FileManager.default.contents(atPath: path) else { usageFailure("cannot read the expectations file \(path)") }
+    do {
+        expectations = try ExpectationSet.parse(String(decoding: data, as: UTF8.self), source: path)
+        try expectations.validate(knownScenarioIDs: ScenarioCatalog.all.map(\.id), source: path)
+    } catch {
+        usageFailure(error.message)
+    }
+}
+if options.serverCommand != nil && options.targetURL == nil {
+    usageFailure("--server-command needs the URL the server will listen on")
+}
+
+let target: any ServerTarget
+var capabilities = options.capabilities
+var commandTarget: CommandTarget?
+var temporaryDirectory: String?
+if let serverCommand = options.serverCommand, let url = options.targetURL {
+    let started = CommandTarget(command: serverCommand, baseURL: url, startTimeout: options.startTimeout)
+    commandTarget = started
+    target = started
+    capabilities.formUnion(started.capabilities)
+} else if let url = options.targetURL {
+    let urlTarget = URLTarget(baseURL: url, restartCommand: options.restartCommand, crashCommand: options.crashCommand, startTimeout: options.startTimeout)
+    target = urlTarget
+} else {
+    do {
+        let (embedded, directory) = try EmbeddedReference.makeTarget(startTimeout: options.startTimeout)
+        commandTarget = embedded
+        temporaryDirectory = directory
+        target = embedded
+        capabilities.formUnion(embedded.capabilities)
+    } catch {
+        writeStandardError("Error: cannot prepare the embedded reference server: \(error)\n")
+        exit(ExitStatus.inconclusive.rawValue)
+    }
+}
+if let commandTarget {
+    do {
+        try await commandTarget.start()
+    } catch {
+        // Run anyway: every scenario comes out inconclusive and the reports say so.
+        writeStandardError("Error: the server did not start: \(error)\n")
+    }
+}
+
+let seed = options.seed ?? UInt64.random(in: 0...UInt64.max)
+var runnerOptions = options.runnerOptions(seed: seed, expectations: expectations)
+runnerOptions.capabilities = capabilities
+let runner = ConformanceRunner(scenarios: ScenarioCatalog.all, options: runnerOptions, target: target)
+let reporter = ConsoleReporter(isVerbose: options.isVerbose)
+let report = await runner.run { event in
+    if let line = reporter.line(for: event) {
+        print(line)
+        fflush(nil)
+    }
+}
+print(reporter.summary(report))
+fflush(nil)
+
+let status = report.exitStatus
+if let path = options.junitPath {
+    do {
+        try JUnitReporter().render(report).write(toFile: path, atomically: true, encoding: .utf8)
+    } catch {
+        writeStandardError("Error: cannot write the JUnit report \(path): \(error)\n")
+    }
+}
+if let path = options.jsonPath {
+    do {
+        try JSONReporter().render(report).write(toFile: path, atomically: true, encoding: .utf8)
+    } catch {
+        writeStandardError("Error: cannot write the JSON report \(path): \(error)\n")
+    }
+}
+await commandTarget?.stop()
+KitEventLoop.shutdown()
+if let temporaryDirectory { try? FileManager.default.removeItem(atPath: temporaryDirectory) }
+exit(status.rawValue)

@@ -1,0 +1,130 @@
+import WireCodecs
+
+/// The kit's client: sessions, `POST /messages`, any HTTP request, raw TCP (Spec §1, §2).
+extension ScenarioContext {
+    /// Opens a session and, unless `connectNamespace` is false, connects to `/` (Spec TRANSPORT-1..4).
+    ///
+    /// `.webSocket`: WebSocket from the first request; `.polling`: long-polling only, never upgrades;
+    /// `.pollingUpgrade`: polling, then the upgrade dance, returning once upgraded. Records a `connect`
+    /// operation; traces every packet under `label`; registers a teardown closing the session.
+    /// Throws `ScenarioFailure` when the server answers wrongly, `ScenarioInconclusive` when it is
+    /// unreachable.
+    public func connect(
+        _ label: String, transport: TransportKind = .webSocket, autoPong: Bool = true, connectNamespace: Bool = true
+    ) async throws -> KitSession {
+        let operation = history.invoke(process: label, .connect, value: transport.rawValue)
+        let session: KitSession
+        do {
+            session = try await KitSession.open(context: self, label: label, transport: transport, autoPong: autoPong)
+        } catch let failure as ScenarioFailure {
+            history.fail(operation, result: failure.actual)
+            throw ScenarioFailure(expected: failure.expected, actual: failure.actual, witnesses: failure.witnesses + [operation])
+        } catch {
+            history.info(operation, result: "\(error)")
+            throw error
+        }
+        addTeardown { await session.close() }
+        history.ok(operation, result: "sid \(session.openPayload.sid)")
+        guard connectNamespace else { return session }
+        let answer = try await session.connectNamespace("/")
+        guard answer.type == .connect, answer.data?["sid"]?.stringValue != nil else {
+            throw ScenarioFailure(
+                expected: ["a CONNECT answer for / carrying an object with a string sid, e.g. 40{\"sid\":\"…\"} (TRANSPORT-1)"],
+                actual: KitFormat.truncated(answer.encoded(), limit: 200), witnesses: [operation])
+        }
+        return session
+    }
+
+    /// `POST /messages {sender, receiver, content}`; records a `post` operation: ok on 201, fail on
+    /// 4xx, info on no answer. Never throws for an HTTP status; throws `ScenarioInconclusive` only when
+    /// the server cannot be reached at all (nothing was sent).
+    public func post(sender: String, receiver: String, content: String) async throws -> PostResult {
+        let body: JSONValue = .object([JSONMember("sender", .string(sender)), JSONMember("receiver", .string(receiver)), JSONMember("content", .string(content))])
+        return try await post(body: Array(body.serialized().utf8), sender: sender, receiver: receiver, content: content)
+    }
+
+    /// `POST /messages` with any body; `sender`/`receiver`/`content` describe it for the delivery checker.
+    public func post(body: [UInt8], sender: String, receiver: String, content: String, headers: [(String, String)] = [("Content-Type", "application/json")]) async throws -> PostResult {
+        let process = label("http")
+        let operation = history.invoke(process: process, .post, value: KitFormat.bytes(body, limit: 200))
+        let invokedAt = history.operation(operation)?.invokedAt ?? clock.now()
+        var head = HTTPRequestHead(method: "POST", target: "/messages")
+        for (name, value) in headers { head.headers.add(name: name, value: value) }
+        let outcome = try await exchange(HTTPRequest(head: head, body: body), label: process, operation: operation)
+        var sent = SentMessage(nonce: content, sender: sender, receiver: receiver, outcome: .info, invokedAt: invokedAt, operation: operation)
+        guard let response = outcome else {
+            return PostResult(status: nil, json: nil, operation: operation, sent: sent)
+        }
+        let result = HTTPResult(status: response.head.status, headers: response.head.headers, body: response.body)
+        let text = "\(result.status) " + KitFormat.bytes(result.body, limit: 200)
+        switch result.status {
+        case 201:
+            sent.outcome = .ok
+            sent.acceptedAt = clock.now()
+            history.ok(operation, result: text)
+        case 400..<500:
+            sent.outcome = .fail
+            history.fail(operation, result: text)
+        default:
+            history.info(operation, result: text)
+        }
+        return PostResult(status: result.status, json: result.json, operation: operation, sent: sent)
+    }
+
+    /// Any HTTP request on a fresh connection. Throws `ScenarioInconclusive` when the server is
+    /// unreachable or silent, `ScenarioFailure` when it closes without answering or answers malformed HTTP.
+    public func http(_ method: String, _ path: String, headers: [(String, String)] = [], body: [UInt8] = []) async throws -> HTTPResult {
+        let process = label("http")
+        let operation = history.invoke(process: process, .other("http"), value: "\(method) \(path)")
+        var head = HTTPRequestHead(method: method, target: path)
+        for (name, value) in headers { head.headers.add(name: name, value: value) }
+        guard let response = try await exchange(HTTPRequest(head: head, body: body), label: process, operation: operation) else {
+            throw ScenarioInconclusive("no answer to \(method) \(path) within \(KitFormat.duration(timeout(.seconds(5))))", witnesses: [operation])
+        }
+        history.ok(operation, result: "\(response.head.status)")
+        return HTTPResult(status: response.head.status, headers: response.head.headers, body: response.body)
+    }
+
+    /// Raw TCP to the target, for malformed input.
+    public func rawConnection(_ label: String) async throws -> KitRawConnection {
+        guard let address = KitServerAddress(baseURL: target.baseURL) else {
+            throw ScenarioInconclusive("the target URL '\(target.baseURL)' is not http://host:port")
+        }
+        let operation = history.invoke(process: label, .connect, value: "tcp")
+        switch await KitTCPConnection.connect(host: address.host, port: address.port, timeout: timeout(.seconds(5))) {
+        case .success(let connection):
+            history.ok(operation)
+            let raw = KitRawConnection(label: label, connection: connection, trace: wireTrace)
+            addTeardown { connection.close() }
+            return raw
+        case .failure(let error):
+            history.info(operation, result: error.reason)
+            wireTrace.append(session: label, .note, error.reason)
+            throw ScenarioInconclusive("server unreachable: \(error.reason)", witnesses: [operation])
+        }
+    }
+
+    /// Sends `request`; nil on timeout (the operation completed `info`). Unreachable → inconclusive;
+    /// closed without answer or malformed → failure.
+    private func exchange(_ request: HTTPRequest, label: String, operation: OperationID) async throws -> HTTPResponse? {
+        guard let address = KitServerAddress(baseURL: target.baseURL) else {
+            history.info(operation, result: "bad target URL")
+            throw ScenarioInconclusive("the target URL '\(target.baseURL)' is not http://host:port")
+        }
+        switch await KitHTTPExchange.send(request, to: address, timeout: timeout(.seconds(5)), trace: wireTrace, label: label) {
+        case .success(let response):
+            return response
+        case .failure(.unreachable(let reason)):
+            history.fail(operation, result: "unreachable: \(reason)")
+            throw ScenarioInconclusive("server unreachable: \(reason)", witnesses: [operation])
+        case .failure(.timedOut(let limit)):
+            history.info(operation, result: "no answer within \(KitFormat.duration(limit))")
+            return nil
+        case .failure(let failure):
+            history.info(operation, result: failure.description)
+            throw ScenarioFailure(
+                expected: ["an HTTP/1.1 response to \(request.head.method) \(request.head.target)"], actual: failure.description,
+                witnesses: [operation])
+        }
+    }
+}

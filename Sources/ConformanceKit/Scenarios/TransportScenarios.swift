@@ -1,0 +1,197 @@
+import WireCodecs
+
+/// Engine.IO / Socket.IO transport scenarios (Spec §1 TRANSPORT-1..9).
+public enum TransportScenarios {
+    public static let all: [Scenario] = [
+        connectNamespace, webSocketOnly, pollingOnly, pollingUpgrade, openPacket, maxPayload, badHandshake,
+        badHandshakeBody, concurrentPoll,
+    ]
+
+    /// TRANSPORT-1: CONNECT to `/` is answered with `40{"sid":"…"}`.
+    static let connectNamespace = Scenario(
+        id: "transport/connect-namespace", title: "CONNECT to / is answered with a CONNECT carrying a string sid",
+        area: .transport, requirements: ["TRANSPORT-1"], transports: [.webSocket, .polling]
+    ) { context in
+        for transport in [TransportKind.webSocket, .polling] {
+            let session = try await context.connect(context.label("client"), transport: transport)
+            try context.expect(
+                session.socketID?.isEmpty == false, expected: "a non-empty sid in the CONNECT answer (\(transport.rawValue))",
+                actual: "sid \(session.socketID.map { "'\($0)'" } ?? "missing")")
+            await session.close()
+        }
+    }
+
+    /// TRANSPORT-2: a WebSocket-only session carries packets both ways.
+    static let webSocketOnly = Scenario(
+        id: "transport/websocket-only", title: "A session opened directly on WebSocket carries packets both ways",
+        area: .transport, requirements: ["TRANSPORT-2"], transports: [.webSocket], prerequisites: ["transport/connect-namespace"]
+    ) { context in
+        try await roundTrip(context, transport: .webSocket, requirement: "TRANSPORT-2")
+    }
+
+    /// TRANSPORT-3: a polling-only session carries packets both ways.
+    static let pollingOnly = Scenario(
+        id: "transport/polling-only", title: "A session on HTTP long-polling carries packets both ways",
+        area: .transport, requirements: ["TRANSPORT-3"], transports: [.polling], prerequisites: ["transport/connect-namespace"]
+    ) { context in
+        try await roundTrip(context, transport: .polling, requirement: "TRANSPORT-3")
+    }
+
+    /// Join (client → server), history and a live message (server → client), strictly formed.
+    static func roundTrip(_ context: ScenarioContext, transport: TransportKind, requirement: String) async throws {
+        let session = try await context.connect(context.label("client"), transport: transport)
+        let user = context.uniqueUser("transport")
+        _ = try await session.join(user)
+        try await context.expectDelivery(to: session, user: user, after: "joining over \(transport.rawValue)", requirement: requirement)
+        try context.expectEqual(session.transport, transport, "transport in use")
+        try context.expect(
+            session.protocolViolations.isEmpty, expected: "only well-formed Engine.IO and Socket.IO packets (\(requirement))",
+            actual: session.protocolViolations.prefix(3).joined(separator: "; "))
+    }
+
+    /// TRANSPORT-4: polling → WebSocket upgrade; messages before, during and after arrive exactly once.
+    static let pollingUpgrade = Scenario(
+        id: "transport/polling-upgrade", title: "Polling upgrades to WebSocket without losing or repeating packets",
+        area: .transport, requirements: ["TRANSPORT-4"], transports: [.pollingUpgrade], prerequisites: ["transport/polling-only"]
+    ) { context in
+        let session = try await context.connect(context.label("client"), transport: .polling)
+        let user = context.uniqueUser("upgrade")
+        _ = try await session.join(user)
+        let sender = context.uniqueUser("sender")
+        var sent: [SentMessage] = []
+        sent.append(try await context.post(sender: sender, receiver: user, content: context.nonce()).sent)
+        _ = await session.waitForEvent(timeout: context.timeout(.seconds(5))) { $0.name == "new_message" }
+        // Messages sent while the upgrade is under way, then after it.
+        let during = Task { () -> [SentMessage] in
+            var messages: [SentMessage] = []
+            for _ in 0..<3 {
+                if let result = try? await context.post(sender: sender, receiver: user, content: context.nonce()) { messages.append(result.sent) }
+            }
+            return messages
+        }
+        try await session.upgradeToWebSocket()
+        sent += await during.value
+        try context.expectEqual(session.transport, .webSocket, "transport after the upgrade")
+        sent.append(try await context.post(sender: sender, receiver: user, content: context.nonce()).sent)
+        let expectedCount = sent.filter { $0.outcome == .ok }.count
+        let deadline = ContinuousClock.now + context.timeout(.seconds(5))
+        while session.events.filter({ $0.name == "new_message" }).count < expectedCount, ContinuousClock.now < deadline {
+            _ = await session.nextEvent(timeout: .milliseconds(100))
+        }
+        await context.pause(context.timeout(.milliseconds(200)))  // room for a repeated packet to show
+        let report = DeliveryChecker().check(sent: sent, sessions: [session.observedSession()])
+        try context.expectClean(report, expected: "every message before, during and after the upgrade exactly once (TRANSPORT-4)")
+        try context.expect(
+            session.protocolViolations.isEmpty, expected: "a clean upgrade (TRANSPORT-4)",
+            actual: session.protocolViolations.prefix(3).joined(separator: "; "))
+    }
+
+    /// TRANSPORT-5: the open packet's fields and types, on both transports.
+    static let openPacket = Scenario(
+        id: "transport/open-packet", title: "The open packet carries sid, upgrades and positive pingInterval, pingTimeout, maxPayload",
+        area: .transport, requirements: ["TRANSPORT-5"], transports: [.webSocket, .polling]
+    ) { context in
+        for transport in [TransportKind.webSocket, .polling] {
+            let session = try await context.connect(context.label("client"), transport: transport, connectNamespace: false)
+            let open = session.openPayload
+            for (name, value) in [("pingInterval", open.pingInterval), ("pingTimeout", open.pingTimeout), ("maxPayload", open.maxPayload)] {
+                try context.expect(value > 0, expected: "\(name) a positive integer (\(transport.rawValue))", actual: "\(name) \(value)")
+            }
+            if transport == .polling {
+                try context.expect(
+                    open.upgrades.contains("websocket"), expected: "upgrades of a polling session lists \"websocket\"",
+                    actual: "upgrades \(open.upgrades)")
+            }
+            await session.close()
+        }
+    }
+
+    /// TRANSPORT-6: bodies and messages over maxPayload are refused unprocessed; others keep being served.
+    static let maxPayload = Scenario(
+        id: "transport/max-payload", title: "Payloads over maxPayload are refused unprocessed (413 / closed WebSocket)",
+        area: .transport, requirements: ["TRANSPORT-6"], transports: [.polling, .webSocket], prerequisites: ["transport/open-packet"]
+    ) { context in
+        let (bystander, bystanderUser) = try await context.bystander()
+        let limit = bystander.openPayload.maxPayload
+        guard limit > 0, limit <= 16 * 1024 * 1024 else {
+            try context.inconclusive("maxPayload \(limit) is outside what the kit sends (1 byte to 16 MiB)")
+        }
+        // A join padded past the limit: processing it would answer all_messages.
+        func oversizedJoin(_ user: String, prefix: String) -> String {
+            let head = prefix + "42[\"join\",\"\(user)\",\""
+            let padding = max(0, limit + 1 - head.utf8.count - 2)
+            return head + String(repeating: "x", count: padding) + "\"]"
+        }
+        // Polling: 413, nothing processed.
+        let polling = try await context.connect(context.label("polling"), transport: .polling)
+        let pollingUser = context.uniqueUser("oversized")
+        let status = try await polling.sendPollingBody(Array(oversizedJoin(pollingUser, prefix: "").utf8))
+        try context.expectEqual(status, 413, "status of a polling POST of \(limit + 1) bytes")
+        // WebSocket: the connection is closed, nothing processed.
+        let webSocket = try await context.connect(context.label("websocket"))
+        let webSocketUser = context.uniqueUser("oversized")
+        try await webSocket.sendEngineIO(text: oversizedJoin(webSocketUser, prefix: ""))
+        let isClosed = await webSocket.waitUntilClosed(timeout: context.timeout(.seconds(5)))
+        try context.expect(isClosed, expected: "the WebSocket closed after a \(limit + 1)-byte message", actual: "still open after \(KitFormat.duration(context.timeout(.seconds(5))))")
+        for session in [polling, webSocket] {
+            let histories = session.events.filter { $0.name == "all_messages" }
+            try context.expect(
+                histories.isEmpty, expected: "the oversized join of \(session.label) not processed",
+                actual: "it was answered with all_messages", witnesses: histories.map(\.operation))
+        }
+        try await context.expectDelivery(to: bystander, user: bystanderUser, after: "oversized payloads", requirement: "TRANSPORT-6")
+        try await context.probeLiveness(after: "oversized payloads", requirement: "TRANSPORT-6")
+    }
+
+    /// The three invalid handshakes of TRANSPORT-7/8 and the Node.js answers.
+    static let invalidRequests: [(what: String, target: String, code: Int, message: String)] = [
+        ("EIO=3", "/socket.io/?EIO=3&transport=polling", 5, "Unsupported protocol version"),
+        ("an unknown transport", "/socket.io/?EIO=4&transport=carrier-pigeon", 0, "Transport unknown"),
+        ("an unknown sid", "/socket.io/?EIO=4&transport=polling&sid=kit-unknown-session-id", 1, "Session ID unknown"),
+    ]
+
+    /// TRANSPORT-7: 400 for a bad EIO, transport or sid.
+    static let badHandshake = Scenario(
+        id: "transport/bad-request-400", title: "A bad EIO, unknown transport or unknown sid is answered 400",
+        area: .transport, requirements: ["TRANSPORT-7"], transports: [.http]
+    ) { context in
+        for request in invalidRequests {
+            let result = try await context.http("GET", request.target)
+            try context.expectEqual(result.status, 400, "status for \(request.what) (GET \(request.target))")
+        }
+    }
+
+    /// TRANSPORT-8: the 400 bodies are Node.js's JSON objects.
+    static let badHandshakeBody = Scenario(
+        id: "transport/bad-request-body", title: "The 400 answers carry the Node.js error objects",
+        area: .transport, requirements: ["TRANSPORT-8"], transports: [.http], prerequisites: ["transport/bad-request-400"]
+    ) { context in
+        for request in invalidRequests {
+            let result = try await context.http("GET", request.target)
+            let expected = "{\"code\":\(request.code),\"message\":\"\(request.message)\"}"
+            let json = result.json
+            try context.expect(
+                json?["code"]?.numberValue == Double(request.code) && json?["message"]?.stringValue == request.message,
+                expected: "body \(expected) for \(request.what)", actual: "body \(KitFormat.bytes(result.body, limit: 200))")
+        }
+    }
+
+    /// TRANSPORT-9: a second concurrent GET gets 400 and the session is closed.
+    static let concurrentPoll = Scenario(
+        id: "transport/concurrent-poll", title: "A second concurrent polling GET is answered 400 and closes the session",
+        area: .transport, requirements: ["TRANSPORT-9"], transports: [.polling], prerequisites: ["transport/polling-only"]
+    ) { context in
+        let session = try await context.connect(context.label("client"), transport: .polling)
+        await context.pause(context.timeout(.milliseconds(200)))  // the session's own GET is now waiting
+        let target = KitSession.target(transport: "polling", sid: session.openPayload.sid)
+        let second = try await context.http("GET", target)
+        try context.expectEqual(second.status, 400, "status of a second concurrent GET")
+        let isClosed = await session.waitUntilClosed(timeout: context.timeout(.seconds(3)))
+        if isClosed { return }
+        // The session must be gone: a fresh GET on it must fail too.
+        let later = try await context.http("GET", target)
+        try context.expect(
+            later.status == 400, expected: "the session closed after the second concurrent GET",
+            actual: "it kept serving: a later GET answered \(later.status)")
+    }
+}

@@ -1,0 +1,104 @@
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A `/bin/sh -c` child in a process group of its own, so that stopping it stops everything it
+/// started (a shell running a server, a script starting several processes).
+public final class ChildProcess: Sendable {
+    /// The shell's process ID, which is also the process group ID.
+    public let processID: pid_t
+    public let command: String
+    /// The exit status once reaped (`waitpid` status word), nil while running.
+    private let exitStatus = Mutex<Int32?>(nil)
+
+    private init(processID: pid_t, command: String) {
+        self.processID = processID
+        self.command = command
+    }
+
+    /// Starts `/bin/sh -c command` in a new process group.
+    public static func spawnShell(_ command: String) throws(TargetError) -> ChildProcess {
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP))
+        posix_spawnattr_setpgroup(&attributes, 0)
+        let arguments = ["/bin/sh", "-c", command]
+        var cArguments: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
+        defer { for pointer in cArguments { free(pointer) } }
+        var processID = pid_t()
+        let status = posix_spawn(&processID, "/bin/sh", nil, &attributes, &cArguments, environ)
+        guard status == 0 else { throw TargetError("cannot start /bin/sh -c \(command): \(String(cString: strerror(status)))") }
+        return ChildProcess(processID: processID, command: command)
+    }
+
+    /// Whether the shell has exited (reaps it without blocking).
+    public var hasExited: Bool {
+        exitStatus.withLock { status in
+            if status != nil { return true }
+            var word: Int32 = 0
+            let result = waitpid(processID, &word, WNOHANG)
+            if result == processID || (result < 0 && errno == ECHILD) {
+                status = word
+                return true
+            }
+            return false
+        }
+    }
+
+    /// The exit code when the shell exited normally.
+    public var exitCode: Int32? {
+        guard hasExited, let word = exitStatus.withLock({ $0 }) else { return nil }
+        return word & 0x7F == 0 ? (word >> 8) & 0xFF : nil
+    }
+
+    /// Sends `signal` to the whole process group.
+    public func signalGroup(_ signal: Int32) {
+        _ = kill(-processID, signal)
+    }
+
+    /// Waits for the shell to exit; false when `timeout` passed first.
+    public func waitForExit(timeout: Duration) async -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while !hasExited {
+            guard ContinuousClock.now < deadline else { return false }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        return true
+    }
+
+    /// SIGTERM to the group, then SIGKILL after `grace`; waits until the shell is reaped.
+    public func terminate(grace: Duration) async {
+        guard !hasExited else {
+            signalGroup(SIGKILL)  // stragglers the shell left behind
+            return
+        }
+        signalGroup(SIGTERM)
+        if await waitForExit(timeout: grace) {
+            signalGroup(SIGKILL)
+            return
+        }
+        kill9()
+    }
+
+    /// SIGKILL to the group, then waits until the shell is reaped.
+    public func kill9() {
+        signalGroup(SIGKILL)
+        exitStatus.withLock { status in
+            guard status == nil else { return }
+            var word: Int32 = 0
+            _ = waitpid(processID, &word, 0)
+            status = word
+        }
+    }
+}
+
+/// A target could not be started, restarted or crashed.
+public struct TargetError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var message: String
+
+    public init(_ message: String) { self.message = message }
+
+    public var description: String { message }
+}

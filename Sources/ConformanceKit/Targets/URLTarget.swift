@@ -1,0 +1,54 @@
+/// A server known by its URL, restarted or crashed by shell commands (`--restart-command`,
+/// `--crash-command`), each followed by a wait until the server answers again.
+public struct URLTarget: ServerTarget {
+    public var baseURL: String
+    public var restartCommand: String?
+    public var crashCommand: String?
+    /// How long a command plus the wait for the server may take.
+    public var startTimeout: Duration
+
+    public init(baseURL: String, restartCommand: String? = nil, crashCommand: String? = nil, startTimeout: Duration = .seconds(10)) {
+        self.baseURL = baseURL
+        self.restartCommand = restartCommand
+        self.crashCommand = crashCommand
+        self.startTimeout = startTimeout
+    }
+
+    public var capabilities: Set<Capability> {
+        var capabilities: Set<Capability> = []
+        if restartCommand != nil { capabilities.insert(.restart) }
+        if crashCommand != nil { capabilities.insert(.crash) }
+        return capabilities
+    }
+
+    public func restart() async throws {
+        guard let restartCommand else { throw ScenarioInconclusive("the run cannot restart the server (needs \(Capability.restart.option))") }
+        try await run(restartCommand, what: "restart")
+    }
+
+    public func crash() async throws {
+        guard let crashCommand else { throw ScenarioInconclusive("the run cannot crash the server (needs \(Capability.crash.option))") }
+        try await run(crashCommand, what: "crash")
+    }
+
+    /// Runs `command`, waits for it to exit (a command that keeps running is left to run: it may be
+    /// the server itself), then waits until the server answers.
+    private func run(_ command: String, what: String) async throws {
+        let started = ContinuousClock.now
+        let process: ChildProcess
+        do {
+            process = try ChildProcess.spawnShell(command)
+        } catch {
+            throw ScenarioInconclusive("\(what) command: \(error)")
+        }
+        if await process.waitForExit(timeout: startTimeout), let code = process.exitCode, code != 0 {
+            throw ScenarioInconclusive("the \(what) command exited with status \(code): \(command)")
+        }
+        let remaining = max(.milliseconds(500), startTimeout - started.duration(to: .now))
+        do {
+            try await TargetReadiness.wait(baseURL: baseURL, timeout: remaining)
+        } catch {
+            throw ScenarioInconclusive("after the \(what) command: \(error)")
+        }
+    }
+}

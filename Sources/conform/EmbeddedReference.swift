@@ -1,0 +1,50 @@
+import ConformanceKit
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The self-check target: the reference server run as `conform --serve-reference` in a child
+/// process, on a free port of 127.0.0.1 with a temporary database and short heartbeats (so heartbeat
+/// scenarios take well under a second). Restart and crash keep the port and the database.
+enum EmbeddedReference {
+    static let pingInterval = 300
+    static let pingTimeout = 200
+
+    /// The target and the directory holding its database.
+    static func makeTarget(startTimeout: Duration) throws -> (CommandTarget, String) {
+        let directory = NSTemporaryDirectory() + "conform-self-check-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let port = try freePort()
+        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        let command = [
+            shellQuoted(executable), "--serve-reference", "--host", "127.0.0.1", "--port", String(port),
+            "--db", shellQuoted(directory + "/messages.db"), "--ping-interval", String(pingInterval),
+            "--ping-timeout", String(pingTimeout), "--log-level", "error",
+        ].joined(separator: " ")
+        // exec: the server replaces the shell, so SIGTERM reaches it directly.
+        let target = CommandTarget(command: "exec " + command, baseURL: "http://127.0.0.1:\(port)", startTimeout: startTimeout)
+        return (target, directory)
+    }
+
+    /// A port free now on 127.0.0.1 (bound to 0, read back, released).
+    static func freePort() throws -> Int {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard descriptor >= 0 else { throw TargetError("socket: \(String(cString: strerror(errno)))") }
+        defer { close(descriptor) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) } }
+        guard bound == 0 else { throw TargetError("bind: \(String(cString: strerror(errno)))") }
+        let named = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) } }
+        guard named == 0 else { throw TargetError("getsockname: \(String(cString: strerror(errno)))") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    static func shellQuoted(_ text: String) -> String {
+        "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }
+}

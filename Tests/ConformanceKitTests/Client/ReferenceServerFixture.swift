@@ -1,0 +1,41 @@
+import Foundation
+@testable import ConformanceKit
+import ReferenceServer
+
+/// An in-process reference server on 127.0.0.1, port 0, with a temporary database and short pings.
+final class ReferenceServerFixture: Sendable {
+    let server: ReferenceServer
+    let directory: String
+
+    init(pingInterval: Int = 300, pingTimeout: Int = 200) throws {
+        directory = NSTemporaryDirectory() + "kit-client-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        server = try ReferenceServer.start(configuration: ServerConfiguration(
+            port: 0, databasePath: directory + "/messages.db", pingInterval: pingInterval, pingTimeout: pingTimeout, logLevel: .error))
+    }
+
+    var baseURL: String { "http://127.0.0.1:\(server.port)" }
+
+    func context(_ scenarioID: String = "test/client") -> ScenarioContext {
+        ScenarioContext(scenarioID: scenarioID, seed: 1, runToken: "test", target: BaseURLTarget(baseURL: baseURL))
+    }
+
+    func stop() {
+        server.stop()
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+}
+
+/// A port nothing listens on (bound, then released).
+func closedPort() -> Int {
+    let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(descriptor) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    address.sin_port = 0
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) } }
+    _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) } }
+    return Int(UInt16(bigEndian: address.sin_port))
+}
