@@ -9,7 +9,7 @@ import Glibc
 /// scenarios take well under a second). Restart and crash keep the port and the database.
 enum EmbeddedReference {
     static let pingInterval = 300
-    static let pingTimeout = 200
+    static let pingTimeout = 1_500
 
     /// The target and the directory holding its database.
     static func makeTarget(startTimeout: Duration) throws -> (CommandTarget, String) {

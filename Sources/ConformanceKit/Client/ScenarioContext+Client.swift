@@ -50,8 +50,10 @@ extension ScenarioContext {
         let invokedAt = history.operation(operation)?.invokedAt ?? clock.now()
         var head = HTTPRequestHead(method: "POST", target: "/messages")
         for (name, value) in headers { head.headers.add(name: name, value: value) }
-        let outcome = try await exchange(HTTPRequest(head: head, body: body), label: process, operation: operation)
         var sent = SentMessage(nonce: content, sender: sender, receiver: receiver, outcome: .info, invokedAt: invokedAt, operation: operation)
+        recordSent(sent)  // indeterminate until answered, also if the exchange throws
+        let outcome = try await exchange(HTTPRequest(head: head, body: body), label: process, operation: operation)
+        defer { recordSent(sent) }
         guard let response = outcome else {
             return PostResult(status: nil, json: nil, operation: operation, sent: sent)
         }

@@ -34,6 +34,7 @@ public final class ScenarioContext: Sendable {
         var nonceCounter = 0
         var labelCounters: [String: Int] = [:]
         var teardowns: [@Sendable () async -> Void] = []
+        var sentMessages: [SentMessage] = []
     }
 
     private let state: Mutex<State>
@@ -60,6 +61,22 @@ public final class ScenarioContext: Sendable {
         self.scenarioTag = Self.base36(SeededGenerator.fnv1a64(scenarioID) % 78_364_164_096, width: 7)  // 36^7
         self.state = Mutex(State(generator: SeededGenerator(seed: seed, stream: scenarioID)))
     }
+
+    /// Records a message this scenario sent (the client records every POST when it is invoked and
+    /// again with its outcome; a record with the same operation replaces the earlier one), so the
+    /// delivery checker knows every message in play, sentinels included.
+    public func recordSent(_ message: SentMessage) {
+        state.withLock { state in
+            if let operation = message.operation, let index = state.sentMessages.lastIndex(where: { $0.operation == operation }) {
+                state.sentMessages[index] = message
+            } else {
+                state.sentMessages.append(message)
+            }
+        }
+    }
+
+    /// Every message this scenario sent so far, in invocation order.
+    public var sentMessages: [SentMessage] { state.withLock { $0.sentMessages } }
 
     /// The scaled form of a kit timeout: `base × timeoutFactor` (`--timeout-factor`).
     public func timeout(_ base: Duration) -> Duration { base * timeoutFactor }

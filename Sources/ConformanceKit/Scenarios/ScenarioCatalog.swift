@@ -7,6 +7,16 @@ public enum ScenarioCatalog {
         TransportScenarios.all
             + HeartbeatScenarios.all
             + NamespaceScenarios.all
+            + HTTPScenarios.all
+            + CORSScenarios.all
+            + SendScenarios.all
+            + JoinScenarios.all
+            + DeliveryScenarios.all
+            + ExactlyOnceScenarios.all
+            + OrderingScenarios.all
+            + DurabilityScenarios.all
+            + DisconnectScenarios.all
             + RobustnessScenarios.all
+            + ExtensionScenarios.all
     }
 }

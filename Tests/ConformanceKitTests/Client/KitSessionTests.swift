@@ -49,12 +49,13 @@ struct KitSessionTests {
     }
 
     @Test func autoPongKeepsTheSessionAndSilenceClosesIt() async throws {
-        let fixture = try ReferenceServerFixture(pingInterval: 200, pingTimeout: 200)
+        // A generous pingTimeout: the answering client must not be judged on scheduling delays of a loaded machine.
+        let fixture = try ReferenceServerFixture(pingInterval: 200, pingTimeout: 1_000)
         defer { fixture.stop() }
         let context = fixture.context()
         let answering = try await context.connect("answering#1")
         let silent = try await context.connect("silent#1", autoPong: false)
-        #expect(await silent.waitUntilClosed(timeout: .seconds(3)))
+        #expect(await silent.waitUntilClosed(timeout: .seconds(5)))
         #expect(silent.pingsReceived >= 1)
         #expect(!answering.isClosed)
         #expect(answering.pingsReceived >= 1)

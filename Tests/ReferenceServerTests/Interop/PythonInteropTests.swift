@@ -21,7 +21,16 @@ import Testing
         return directory.appendingPathComponent("reference-server").path
     }
 
-    func runScript(_ name: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
+    /// Runs the script on a GCD thread so the cooperative pool stays free for the async tests beside it.
+    func runScript(_ name: String, _ arguments: [String]) async throws -> (status: Int32, output: String) {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(with: Result { try runScriptBlocking(name, arguments) })
+            }
+        }
+    }
+
+    func runScriptBlocking(_ name: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try #require(Self.python))
         let script = SpecFiles.packageRoot.appendingPathComponent("Tests/Interop/\(name)").path
@@ -42,16 +51,16 @@ import Testing
 
     @Test(.enabled(if: python != nil, "python-socketio venv not installed (run .ci/run)"),
           arguments: ["polling-upgrade", "websocket"])
-    func pythonSocketIOClientJoinsReceivesAndSurvivesRestart(mode: String) throws {
+    func pythonSocketIOClientJoinsReceivesAndSurvivesRestart(mode: String) async throws {
         #expect(FileManager.default.isExecutableFile(atPath: Self.serverBinary), "missing \(Self.serverBinary)")
-        let result = try runScript("interop_socketio.py", [Self.serverBinary, temporaryDatabase(), mode])
+        let result = try await runScript("interop_socketio.py", [Self.serverBinary, temporaryDatabase(), mode])
         print(result.output)
         #expect(result.status == 0, "\(result.output)")
     }
 
     @Test(.enabled(if: python != nil, "python-socketio venv not installed (run .ci/run)"))
-    func everyAcknowledgedMessageSurvivesKillNine() throws {
-        let result = try runScript("crash_durability.py", [Self.serverBinary, temporaryDatabase()])
+    func everyAcknowledgedMessageSurvivesKillNine() async throws {
+        let result = try await runScript("crash_durability.py", [Self.serverBinary, temporaryDatabase()])
         print(result.output)
         #expect(result.status == 0, "\(result.output)")
     }
