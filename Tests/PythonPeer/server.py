@@ -1,0 +1,596 @@
+#!/usr/bin/env python3
+"""python-peer: an independent implementation of Spec/SPEC.md on Flask + Flask-SocketIO + sqlite3.
+
+Written from the Spec alone, as a second server for the conformance kit to check (see README.md).
+Run: python server.py --port 5000 --db messages.db
+"""
+import argparse
+import datetime
+import json
+import logging
+import signal
+import sqlite3
+import sys
+import threading
+
+from flask import Flask, Response, request
+from flask_socketio import SocketIO
+import engineio
+import engineio.packet
+import engineio.socket
+from werkzeug.exceptions import HTTPException
+from werkzeug.serving import WSGIRequestHandler, make_server
+from werkzeug.wsgi import LimitedStream
+
+MAX_NAME_CHARACTERS = 64          # Spec SEND-2 / SEND-4
+MAX_CONTENT_BYTES = 65_536        # Spec SEND-2 / SEND-4
+MAX_MESSAGES_BODY_BYTES = 1 << 20  # a /messages body beyond this is refused with 413 unread
+DRAIN_LIMIT_BYTES = 1 << 20        # an unread request body up to this is drained to keep the connection
+
+
+# ---------------------------------------------------------------------------------------------
+# Storage: one sqlite3 connection, WAL, synchronous=FULL. Every use is under `delivery_lock`.
+# ---------------------------------------------------------------------------------------------
+
+class MessageStore:
+    """SQLite message table; a commit is on stable storage when `append` returns (Spec DURABLE-1/2)."""
+
+    def __init__(self, path):
+        self.connection = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        mode = self.connection.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+        if str(mode).lower() != "wal":
+            raise RuntimeError(f"could not enable WAL on {path}: journal_mode={mode}")
+        self.connection.execute("PRAGMA synchronous=FULL")
+        self.connection.execute(
+            "CREATE TABLE IF NOT EXISTS messages ("
+            " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+            " sender TEXT NOT NULL, receiver TEXT NOT NULL,"
+            " content TEXT NOT NULL, timestamp TEXT NOT NULL)")
+        self.connection.execute("CREATE INDEX IF NOT EXISTS messages_sender ON messages(sender, id)")
+        self.connection.execute("CREATE INDEX IF NOT EXISTS messages_receiver ON messages(receiver, id)")
+
+    def append(self, sender, receiver, content):
+        """Commits one message and returns it as a message object (Spec SEND-5: server timestamp)."""
+        timestamp = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="microseconds")
+        timestamp = timestamp.replace("+00:00", "Z")
+        self.connection.execute("BEGIN IMMEDIATE")
+        try:
+            cursor = self.connection.execute(
+                "INSERT INTO messages (sender, receiver, content, timestamp) VALUES (?, ?, ?, ?)",
+                (sender, receiver, content, timestamp))
+            identifier = cursor.lastrowid
+            self.connection.execute("COMMIT")
+        except BaseException:
+            self.connection.execute("ROLLBACK")
+            raise
+        return {"id": identifier, "sender": sender, "receiver": receiver,
+                "content": content, "timestamp": timestamp}
+
+    def history(self, user):
+        """The user's conversations keyed by the other party, in acceptance order (Spec JOIN-2/3)."""
+        conversations = {}
+        rows = self.connection.execute(
+            "SELECT id, sender, receiver, content, timestamp FROM messages"
+            " WHERE sender = ? OR receiver = ? ORDER BY id", (user, user))
+        for identifier, sender, receiver, content, timestamp in rows:
+            other = receiver if sender == user else sender
+            conversations.setdefault(other, []).append(
+                {"id": identifier, "sender": sender, "receiver": receiver,
+                 "content": content, "timestamp": timestamp})
+        return conversations
+
+    def close(self):
+        self.connection.close()
+
+
+# ---------------------------------------------------------------------------------------------
+# Validation shared by POST /messages and the send_message extension.
+# ---------------------------------------------------------------------------------------------
+
+class InvalidMessage(Exception):
+    def __init__(self, status, message):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+def _reject_constant(name):
+    raise ValueError(f"not JSON: {name}")
+
+
+def parse_body(raw):
+    """Decodes a request body as one JSON value (strict UTF-8, no NaN/Infinity)."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InvalidMessage(400, "body is not valid UTF-8")
+    try:
+        return json.loads(text, parse_constant=_reject_constant)
+    except (ValueError, RecursionError):
+        raise InvalidMessage(400, "body is not valid JSON")
+
+
+def checked_string(value, field):
+    if value is None:
+        raise InvalidMessage(400, f"missing field: {field}")
+    if not isinstance(value, str):
+        raise InvalidMessage(400, f"field {field} must be a string")
+    try:
+        encoded = value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InvalidMessage(400, f"field {field} is not valid Unicode (lone surrogate)")
+    return value, encoded
+
+
+def validate_message(body, fields=("sender", "receiver", "content")):
+    """Returns (sender, receiver, content) or raises InvalidMessage (Spec SEND-3, SEND-4)."""
+    if not isinstance(body, dict):
+        raise InvalidMessage(400, "body must be a JSON object")
+    values = {}
+    for field in fields:
+        value, encoded = checked_string(body.get(field), field)
+        if field in ("sender", "receiver"):
+            if value == "":
+                raise InvalidMessage(400, f"field {field} must not be empty")
+            if len(value) > MAX_NAME_CHARACTERS:
+                raise InvalidMessage(413, f"field {field} is longer than {MAX_NAME_CHARACTERS} characters")
+        elif len(encoded) > MAX_CONTENT_BYTES:
+            raise InvalidMessage(413, f"field content is longer than {MAX_CONTENT_BYTES} bytes")
+        values[field] = value
+    return values
+
+
+# ---------------------------------------------------------------------------------------------
+# The messenger: session bindings, exactly-once join, fan-out.
+# ---------------------------------------------------------------------------------------------
+
+class Messenger:
+    """Binds sessions to users and delivers messages; one lock orders commits and joins (Spec ONCE-1..4)."""
+
+    def __init__(self, socketio, store):
+        self.socketio = socketio
+        self.store = store
+        self.lock = threading.Lock()   # guards store, user_by_sid and sids_by_user
+        self.user_by_sid = {}
+        self.sids_by_user = {}
+
+    def _emit(self, event, argument, sid):
+        try:
+            self.socketio.emit(event, argument, to=sid, namespace="/")
+        except Exception:  # the session closed under us: it is forgotten by on_disconnect
+            logging.getLogger("python-peer").debug("emit to closed session %s", sid)
+
+    def _unbind(self, sid):
+        user = self.user_by_sid.pop(sid, None)
+        if user is not None:
+            sids = self.sids_by_user.get(user)
+            if sids is not None:
+                sids.discard(sid)
+                if not sids:
+                    del self.sids_by_user[user]
+
+    def join(self, sid, user):
+        """Rebinds `sid` to `user`, then reads and emits the history, all under the delivery lock."""
+        with self.lock:
+            self._unbind(sid)
+            self.user_by_sid[sid] = user
+            self.sids_by_user.setdefault(user, set()).add(sid)
+            history = self.store.history(user)
+            self._emit("all_messages", history, sid)
+
+    def leave(self, sid):
+        with self.lock:
+            self._unbind(sid)
+
+    def user_of(self, sid):
+        with self.lock:
+            return self.user_by_sid.get(sid)
+
+    def accept(self, sender, receiver, content):
+        """Commits, then fans out to the receiver's sessions, under the lock; returns the answer body."""
+        with self.lock:
+            message = self.store.append(sender, receiver, content)
+            for sid in sorted(self.sids_by_user.get(receiver, ())):
+                self._emit("new_message", message, sid)
+        return {"status": "success", "id": message["id"], "timestamp": message["timestamp"]}
+
+
+# ---------------------------------------------------------------------------------------------
+# Engine.IO details python-engineio leaves to the application (see README "Workarounds").
+# ---------------------------------------------------------------------------------------------
+
+def patch_engineio():
+    """Fixes three python-engineio 4.11 behaviours the Spec does not allow."""
+    original_send = engineio.socket.Socket.send
+
+    def send(self, pkt):
+        # The open packet rounds pingInterval to whole seconds before scaling (0.3 s -> 0 ms);
+        # advertise the real interval in milliseconds (Spec TRANSPORT-5, HEARTBEAT-1).
+        if pkt.packet_type == engineio.packet.OPEN and isinstance(pkt.data, dict):
+            pkt.data["pingInterval"] = max(1, round(self.server.ping_interval * 1000))
+            pkt.data["pingTimeout"] = max(1, round(self.server.ping_timeout * 1000))
+        return original_send(self, pkt)
+
+    original_handler = engineio.socket.Socket._websocket_handler
+
+    def websocket_handler(self, ws):
+        # A malformed Engine.IO packet on a WebSocket raises outside python-engineio's own
+        # try block; close that session (and only it) instead (Spec ROBUST-2).
+        try:
+            return original_handler(self, ws)
+        except Exception:
+            self.queue.put(None)
+            try:
+                ws.close()
+            except Exception:
+                pass
+            self.close(wait=False, abort=True, reason=self.server.reason.TRANSPORT_ERROR)
+            self.server.sockets.pop(self.sid, None)
+            return []
+
+    engineio.socket.Socket.send = send
+    engineio.socket.Socket._websocket_handler = websocket_handler
+
+
+class EngineIOGuard:
+    """WSGI wrapper in front of /socket.io/: Node.js-style 400s, 413, and one polling GET per session.
+
+    Spec TRANSPORT-6 (413), TRANSPORT-7/8 (400 with the Node.js JSON), TRANSPORT-9 (second GET).
+    """
+
+    def __init__(self, application, engineio_server, path="/socket.io/"):
+        self.application = application
+        self.engineio_server = engineio_server
+        self.path = path
+        self.lock = threading.Lock()
+        self.polling_gets = set()
+
+    def _answer(self, start_response, environ, status, body, close=False):
+        data = json.dumps(body).encode("utf-8")
+        headers = [("Content-Type", "application/json"), ("Content-Length", str(len(data)))]
+        headers += cors_headers(environ.get("HTTP_ORIGIN"))
+        if close:
+            headers.append(("Connection", "close"))
+        start_response(status, headers)
+        return [data]
+
+    def __call__(self, environ, start_response):
+        if not environ.get("PATH_INFO", "").startswith(self.path):
+            return self.application(environ, start_response)
+        from urllib.parse import parse_qs
+        query = parse_qs(environ.get("QUERY_STRING", ""))
+        method = environ.get("REQUEST_METHOD", "GET")
+        transport = query.get("transport", [None])[0]
+        if transport not in ("polling", "websocket"):
+            return self._answer(start_response, environ, "400 Bad Request",
+                                {"code": 0, "message": "Transport unknown"})
+        if query.get("EIO", [None])[0] != "4":
+            return self._answer(start_response, environ, "400 Bad Request",
+                                {"code": 5, "message": "Unsupported protocol version"})
+        if method == "OPTIONS":
+            return self.application(environ, start_response)
+        sid = query.get("sid", [None])[0]
+        if sid is None:
+            if method != "GET":
+                return self._answer(start_response, environ, "400 Bad Request",
+                                    {"code": 2, "message": "Bad handshake method"})
+            return self.application(environ, start_response)
+        if sid not in self.engineio_server.sockets:
+            return self._answer(start_response, environ, "400 Bad Request",
+                                {"code": 1, "message": "Session ID unknown"})
+        is_upgrade = "websocket" in environ.get("HTTP_UPGRADE", "").lower()
+        if method == "POST":
+            return self._post(environ, start_response)
+        if method != "GET" or is_upgrade:
+            return self.application(environ, start_response)
+        with self.lock:
+            is_second = sid in self.polling_gets
+            if not is_second:
+                self.polling_gets.add(sid)
+        if is_second:
+            # Engine.IO v4: a second concurrent GET is an error that closes the session.
+            socket = self.engineio_server.sockets.get(sid)
+            if socket is not None:
+                socket.close(wait=False, reason=self.engineio_server.reason.TRANSPORT_ERROR)
+            return self._answer(start_response, environ, "400 Bad Request",
+                                {"code": 3, "message": "Bad request"})
+        try:
+            return self.application(environ, start_response)
+        finally:
+            with self.lock:
+                self.polling_gets.discard(sid)
+
+    def _post(self, environ, start_response):
+        limit = self.engineio_server.max_http_buffer_size
+        try:
+            length = int(environ.get("CONTENT_LENGTH") or -1)
+        except ValueError:
+            length = -1
+        if length > limit:
+            return self._answer(start_response, environ, "413 Payload Too Large",
+                                {"code": 3, "message": "Bad request"}, close=True)
+        if length < 0:
+            # No Content-Length (chunked): read at most limit + 1 bytes to decide.
+            body = environ["wsgi.input"].read(limit + 1)
+            if len(body) > limit:
+                return self._answer(start_response, environ, "413 Payload Too Large",
+                                    {"code": 3, "message": "Bad request"}, close=True)
+            import io
+            environ["wsgi.input"] = io.BytesIO(body)
+            environ["CONTENT_LENGTH"] = str(len(body))
+        return self.application(environ, start_response)
+
+
+# ---------------------------------------------------------------------------------------------
+# HTTP: POST /messages, CORS, JSON errors.
+# ---------------------------------------------------------------------------------------------
+
+def cors_headers(origin):
+    return [("Access-Control-Allow-Origin", origin or "*"),
+            ("Access-Control-Allow-Methods", "POST, OPTIONS"),
+            ("Access-Control-Allow-Headers", "Content-Type"),
+            ("Access-Control-Max-Age", "600"),
+            ("Vary", "Origin")]
+
+
+def json_response(status, body):
+    return Response(json.dumps(body), status=status, mimetype="application/json")
+
+
+def create_app(arguments):
+    app = Flask("python-peer")
+    app.config["MAX_CONTENT_LENGTH"] = MAX_MESSAGES_BODY_BYTES
+    socketio = SocketIO(
+        app,
+        async_mode="threading",
+        cors_allowed_origins="*",
+        ping_interval=arguments.ping_interval / 1000.0,
+        ping_timeout=arguments.ping_timeout / 1000.0,
+        max_http_buffer_size=arguments.max_payload,
+        async_handlers=False,      # one session's events are handled in order, on its reader
+        always_connect=False,
+        logger=False,
+        engineio_logger=False,
+    )
+    messenger = Messenger(socketio, MessageStore(arguments.db))
+
+    @app.after_request
+    def add_cors(response):
+        if request.path == "/messages":
+            for name, value in cors_headers(request.headers.get("Origin")):
+                response.headers[name] = value
+        return response
+
+    @app.errorhandler(HTTPException)
+    def http_error(error):
+        response = json_response(error.code, {"error": error.description or error.name})
+        if error.code == 405:
+            response.headers["Allow"] = "POST, OPTIONS"
+        return response
+
+    @app.route("/messages", methods=["POST", "OPTIONS"], provide_automatic_options=False)
+    def messages():
+        if request.method == "OPTIONS":
+            return Response(status=204)
+        length = request.content_length
+        if length is not None and length > MAX_MESSAGES_BODY_BYTES:
+            return json_response(413, {"error": f"body larger than {MAX_MESSAGES_BODY_BYTES} bytes"})
+        try:
+            values = validate_message(parse_body(request.get_data(cache=False)))
+        except InvalidMessage as error:
+            return json_response(error.status, {"error": error.message})
+        answer = messenger.accept(values["sender"], values["receiver"], values["content"])
+        return json_response(201, answer)
+
+    @socketio.on("connect")
+    def on_connect(*_):
+        return True
+
+    @socketio.on("disconnect")
+    def on_disconnect(*_):
+        messenger.leave(request.sid)
+
+    @socketio.on("join")
+    def on_join(*arguments_):
+        if len(arguments_) < 1 or not isinstance(arguments_[0], str) or arguments_[0] == "":
+            socketio.emit("error", {"message": "join needs one non-empty string: the user name"},
+                          to=request.sid, namespace="/")
+            return
+        try:
+            arguments_[0].encode("utf-8")
+        except UnicodeEncodeError:
+            socketio.emit("error", {"message": "join: the user name is not valid Unicode"},
+                          to=request.sid, namespace="/")
+            return
+        messenger.join(request.sid, arguments_[0])
+
+    @socketio.on("send_message")
+    def on_send_message(*arguments_):
+        # Spec EXT-1..3: the ack carries what POST /messages would answer.
+        user = messenger.user_of(request.sid)
+        if user is None:
+            return {"error": "join first: this session is not bound to a user"}
+        if len(arguments_) < 1:
+            return {"error": "send_message needs one argument {receiver, content}"}
+        try:
+            values = validate_message(arguments_[0], fields=("receiver", "content"))
+        except InvalidMessage as error:
+            return {"error": error.message}
+        return messenger.accept(user, values["receiver"], values["content"])
+
+    app.wsgi_app = EngineIOGuard(app.wsgi_app, socketio.server.eio)
+    return app, messenger
+
+
+class KeepAliveRequestHandler(WSGIRequestHandler):
+    """Werkzeug's request handler with HTTP/1.1 persistent connections (Spec HTTP-2).
+
+    Werkzeug 3.1's development server answers every request with `Connection: close` and then
+    drains whatever the socket holds; this `run_wsgi` frames each response (Content-Length or
+    chunked), drains only the current request's body, and keeps the connection unless the client,
+    the application or an unread oversized body says otherwise.
+    """
+
+    def log_request(self, *args, **kwargs):
+        pass
+
+    def _refuse(self, status, message):
+        data = json.dumps({"error": message}).encode("utf-8")
+        self.close_connection = True
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.send_header("Connection", "close")
+        self.end_headers()
+        self.wfile.write(data)
+        self.wfile.flush()
+
+    def run_wsgi(self):
+        environ = self.environ = self.make_environ()
+        is_chunked = environ.get("wsgi.input_terminated", False)
+        length_header = self.headers.get_all("Content-Length") or []
+        if is_chunked and length_header:
+            return self._refuse(400, "both Content-Length and Transfer-Encoding: chunked")
+        if len(set(length_header)) > 1 or (length_header and not length_header[0].strip().isdigit()):
+            return self._refuse(400, "invalid Content-Length")
+        length = int(length_header[0]) if length_header else 0
+        body = None
+        if not is_chunked:
+            body = LimitedStream(self.rfile, length)
+            environ["wsgi.input"] = body
+            environ["CONTENT_LENGTH"] = str(length)
+        if self.headers.get("Expect", "").lower().strip(" \t") == "100-continue":
+            self.wfile.write(b"HTTP/1.1 100 Continue\r\n\r\n")
+        is_websocket = "websocket" in environ.get("HTTP_UPGRADE", "").lower()
+        state = {"status": None, "headers": None, "sent": False, "chunked": False, "bodyless": False}
+
+        def unread_is_small():
+            if body is not None:
+                return length - body._pos <= DRAIN_LIMIT_BYTES
+            return False  # an unfinished chunked body: cannot tell, close
+
+        def send_headers():
+            code_text, _, reason = state["status"].partition(" ")
+            code = int(code_text)
+            self.send_response(code, reason)
+            keys = set()
+            for name, value in state["headers"]:
+                self.send_header(name, value)
+                keys.add(name.lower())
+            state["bodyless"] = self.command == "HEAD" or 100 <= code < 200 or code in (204, 304)
+            if "content-length" not in keys and not state["bodyless"]:
+                if self.request_version >= "HTTP/1.1":
+                    state["chunked"] = True
+                    self.send_header("Transfer-Encoding", "chunked")
+                else:
+                    self.close_connection = True
+            request_done = (body is not None and body.is_exhausted) or (is_chunked and environ["wsgi.input"]._done)
+            if not request_done and not unread_is_small():
+                self.close_connection = True
+            if self.close_connection and "connection" not in keys:
+                self.send_header("Connection", "close")
+            self.end_headers()
+            state["sent"] = True
+
+        def write(data):
+            if not state["sent"]:
+                send_headers()
+            if data and not state["bodyless"]:
+                if state["chunked"]:
+                    self.wfile.write(b"%x\r\n" % len(data) + data + b"\r\n")
+                else:
+                    self.wfile.write(data)
+
+        def start_response(status, headers, exc_info=None):
+            if exc_info and state["sent"]:
+                raise exc_info[1].with_traceback(exc_info[2])
+            state["status"], state["headers"] = status, list(headers)
+            return write
+
+        try:
+            result = self.server.app(environ, start_response)
+            try:
+                for data in result:
+                    write(data)
+            finally:
+                if hasattr(result, "close"):
+                    result.close()
+            if state["status"] is None:
+                # A WebSocket handshake answered on the raw socket by simple-websocket: the
+                # connection now belongs to (and ended with) the WebSocket.
+                self.close_connection = True
+                return
+            write(b"")
+            if state["chunked"]:
+                self.wfile.write(b"0\r\n\r\n")
+            self.wfile.flush()
+        except (ConnectionError, TimeoutError, OSError):
+            self.close_connection = True
+            return
+        except Exception:
+            logging.getLogger("python-peer").exception("request failed")
+            self.close_connection = True
+            if not state["sent"] and not is_websocket:
+                try:
+                    self._refuse(500, "internal error")
+                except OSError:
+                    pass
+            return
+        # Drain the rest of this request's body (never the next request) to reuse the connection.
+        if not self.close_connection:
+            try:
+                if body is not None:
+                    body.exhaust()
+                else:
+                    while environ["wsgi.input"].read(65536):
+                        pass
+            except Exception:
+                self.close_connection = True
+
+
+def parse_arguments(argv):
+    parser = argparse.ArgumentParser(description="python-peer: the messenger Spec on Flask-SocketIO")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, required=True, help="TCP port (0: any free port)")
+    parser.add_argument("--db", default="messages.db", help="SQLite database file")
+    parser.add_argument("--ping-interval", type=int, default=25_000, metavar="MS")
+    parser.add_argument("--ping-timeout", type=int, default=20_000, metavar="MS")
+    parser.add_argument("--max-payload", type=int, default=1_000_000, metavar="BYTES")
+    arguments = parser.parse_args(argv)
+    for name in ("ping_interval", "ping_timeout", "max_payload"):
+        if getattr(arguments, name) <= 0:
+            parser.error(f"--{name.replace('_', '-')} must be positive")
+    if not 0 <= arguments.port <= 65535:
+        parser.error("--port must be 0...65535")
+    return arguments
+
+
+def main(argv=None):
+    arguments = parse_arguments(argv)
+    logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    patch_engineio()
+    app, messenger = create_app(arguments)
+    server = make_server(arguments.host, arguments.port, app, threaded=True,
+                         request_handler=KeepAliveRequestHandler)
+    host, port = server.socket.getsockname()[:2]
+
+    def stop(*_):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    print(f"python-peer listening on http://{host}:{port}", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+        with messenger.lock:
+            messenger.store.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
