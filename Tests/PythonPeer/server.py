@@ -217,7 +217,7 @@ def patch_engineio():
         # A malformed Engine.IO packet on a WebSocket raises outside python-engineio's own
         # try block; close that session (and only it) instead (Spec ROBUST-2).
         try:
-            return original_handler(self, ws)
+            return original_handler(self, NoNoopWebSocket(ws))
         except Exception:
             self.queue.put(None)
             try:
@@ -230,6 +230,25 @@ def patch_engineio():
 
     engineio.socket.Socket.send = send
     engineio.socket.Socket._websocket_handler = websocket_handler
+
+
+class NoNoopWebSocket:
+    """Drops the Engine.IO noop python-engineio queues to end a pending poll during an upgrade.
+
+    When no poll is pending, python-engineio's writer would send that noop on the new WebSocket;
+    a noop belongs on the polling transport it closes (Engine.IO v4 "Upgrade", Spec TRANSPORT-4).
+    """
+
+    def __init__(self, ws):
+        self.ws = ws
+
+    def send(self, message):
+        if message == "6":
+            return None
+        return self.ws.send(message)
+
+    def __getattr__(self, name):
+        return getattr(self.ws, name)
 
 
 class EngineIOGuard:
@@ -433,6 +452,27 @@ class KeepAliveRequestHandler(WSGIRequestHandler):
 
     def log_request(self, *args, **kwargs):
         pass
+
+    def log_error(self, *args, **kwargs):
+        pass
+
+    def parse_request(self):
+        if not super().parse_request():
+            return False
+        if self.request_version == "HTTP/0.9":
+            self.send_error(400, "HTTP/0.9 is not supported")
+            return False
+        return True
+
+    def send_error(self, code, message=None, explain=None):
+        # http.server answers an unparsable request line HTTP/0.9-style (a bare HTML body, no
+        # status line); always answer with a real status line and a JSON error (Spec ROBUST-4).
+        if self.request_version == "HTTP/0.9":
+            self.request_version = "HTTP/1.1"
+        try:
+            self._refuse(code, message or "bad request")
+        except OSError:
+            self.close_connection = True
 
     def _refuse(self, status, message):
         data = json.dumps({"error": message}).encode("utf-8")
