@@ -462,6 +462,17 @@ class KeepAliveRequestHandler(WSGIRequestHandler):
         if self.request_version == "HTTP/0.9":
             self.send_error(400, "HTTP/0.9 is not supported")
             return False
+        # http.server is lenient where RFC 9112 is not: refuse and close instead (Spec ROBUST-4).
+        if any(ord(c) <= 0x20 or ord(c) == 0x7F for c in self.path):
+            self.send_error(400, "control character in the request target")
+            return False
+        if self.headers.defects:
+            self.send_error(400, "malformed header section")
+            return False
+        for name, value in self.headers.raw_items():
+            if any((ord(c) < 0x20 and c != "\t") or ord(c) == 0x7F for c in name + value):
+                self.send_error(400, "control character in a header field")
+                return False
         return True
 
     def send_error(self, code, message=None, explain=None):
@@ -469,6 +480,8 @@ class KeepAliveRequestHandler(WSGIRequestHandler):
         # status line); always answer with a real status line and a JSON error (Spec ROBUST-4).
         if self.request_version == "HTTP/0.9":
             self.request_version = "HTTP/1.1"
+        if code >= 500:  # 505 for an unknown HTTP version: the Spec asks for a 4xx (ROBUST-4)
+            code, message = 400, message or "unsupported HTTP version"
         try:
             self._refuse(code, message or "bad request")
         except OSError:
