@@ -1,0 +1,102 @@
+import Foundation
+import Glibc
+import Testing
+
+/// `conform` against Tests/PythonPeer/server.py, a Flask-SocketIO server written from Spec/ alone:
+/// the kit must pass a server it did not grow up with, restart and kill -9 scenarios included.
+///
+/// Needs a Python with Flask-SocketIO and simple-websocket (Tests/requirements.txt). With
+/// MESSENGER_TEST_PYTHON set (as `.ci/run` does) the test is mandatory; otherwise it runs when the
+/// package's `.venv` has those modules, and is skipped with the reason when it has not.
+@Suite(.serialized) struct PythonPeerConformanceTests {
+    /// The Python named by MESSENGER_TEST_PYTHON, if set.
+    static let configuredPython = ProcessInfo.processInfo.environment["MESSENGER_TEST_PYTHON"]
+
+    /// The package's own venv Python.
+    static let venvPython = SpecFiles.packageRoot.appendingPathComponent(".venv/bin/python").path
+
+    static let peerScript = SpecFiles.packageRoot.appendingPathComponent("Tests/PythonPeer/server.py").path
+
+    /// The modules the peer imports beyond the standard library.
+    static let peerModules = "import flask, flask_socketio, engineio, simple_websocket"
+
+    /// True when the test must run (MESSENGER_TEST_PYTHON) or can run (a venv with the peer's modules).
+    static func isRunnable() async -> Bool {
+        if configuredPython != nil { return true }
+        guard FileManager.default.isExecutableFile(atPath: venvPython) else { return false }
+        return (try? await run(venvPython, ["-c", peerModules]).status) == 0
+    }
+
+    @Test(.enabled("no Python with flask_socketio and simple_websocket: set MESSENGER_TEST_PYTHON or run .ci/run") {
+        await isRunnable()
+    })
+    func conformPassesEveryMustAgainstThePythonPeer() async throws {
+        let python = Self.configuredPython ?? Self.venvPython
+        let imports = try await Self.run(python, ["-c", Self.peerModules])
+        try #require(imports.status == 0, "\(python) lacks the peer's modules (pip install -r Tests/requirements.txt): \(imports.output)")
+
+        let port = try Self.freePort()
+        let database = FileManager.default.temporaryDirectory.appendingPathComponent("python-peer-\(UUID().uuidString).db").path
+        defer {
+            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: database + suffix) }
+        }
+        let command = [python, Self.peerScript, "--port", String(port), "--db", database,
+                       "--ping-interval", "300", "--ping-timeout", "1500"].map(Self.shellQuoted).joined(separator: " ")
+        let result = try await ConformProcess.run([
+            "--server-command", command, "--start-timeout", "30", "http://127.0.0.1:\(port)",
+        ])
+        let lines = result.output.split(separator: "\n").map(String.init)
+        print("conform against the Python peer: \(lines.last ?? "(no output)")")
+        #expect(result.status == 0, "\(result.output.suffix(6000))\n\(result.error.suffix(2000))")
+        let closing = try #require(lines.last)
+        #expect(closing.contains(" passed, 0 failed"), "\(closing)")
+        #expect(lines.contains { $0.contains("PASS durability/restart") }, "the restart scenario ran")
+        #expect(lines.contains { $0.contains("durability/crash-acknowledged") && !$0.contains("SKIP") }, "the kill -9 scenario ran")
+    }
+
+    /// A port that was free a moment ago on 127.0.0.1 (bound to port 0, learned, released).
+    static func freePort() throws -> Int {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        try #require(descriptor >= 0, "socket() failed: errno \(errno)")
+        defer { close(descriptor) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = 0
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        try #require(bound == 0, "bind() failed: errno \(errno)")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let named = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
+        }
+        try #require(named == 0, "getsockname() failed: errno \(errno)")
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    /// One word for /bin/sh: single-quoted, embedded quotes escaped.
+    static func shellQuoted(_ word: String) -> String {
+        "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }
+
+    /// Runs a program to completion on a GCD thread (never blocking the cooperative pool).
+    static func run(_ executable: String, _ arguments: [String]) async throws -> (status: Int32, output: String) {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(with: Result {
+                    let process = Process()
+                    process.executableURL = URL(fileURLWithPath: executable)
+                    process.arguments = arguments
+                    let pipe = Pipe()
+                    process.standardOutput = pipe
+                    process.standardError = pipe
+                    try process.run()
+                    let output = pipe.fileHandleForReading.readDataToEndOfFile()
+                    process.waitUntilExit()
+                    return (process.terminationStatus, String(decoding: output, as: UTF8.self))
+                })
+            }
+        }
+    }
+}
