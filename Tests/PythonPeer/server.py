@@ -155,6 +155,10 @@ class Messenger:
         self.sids_by_user = {}
 
     def _emit(self, event, argument, sid):
+        # python-socketio marks a session "pending disconnect" as soon as it reads its DISCONNECT,
+        # before our on_disconnect can take the lock: never emit to it from then on (DISCONNECT-1).
+        if not self.socketio.server.manager.is_connected(sid, "/"):
+            return
         try:
             self.socketio.emit(event, argument, to=sid, namespace="/")
         except Exception:  # the session closed under us: it is forgotten by on_disconnect
@@ -200,7 +204,7 @@ class Messenger:
 # ---------------------------------------------------------------------------------------------
 
 def patch_engineio():
-    """Fixes three python-engineio 4.11 behaviours the Spec does not allow."""
+    """Adjusts four python-engineio 4.11 behaviours (README "Workarounds")."""
     original_send = engineio.socket.Socket.send
 
     def send(self, pkt):
@@ -228,7 +232,19 @@ def patch_engineio():
             self.server.sockets.pop(self.sid, None)
             return []
 
+    original_get = engineio.socket.Socket.handle_get_request
+
+    def handle_get_request(self, environ, start_response):
+        # A poll pending when the session closes is answered with an empty body, which is no
+        # Engine.IO payload; answer it with a close packet, as the Node.js server does.
+        packets = original_get(self, environ, start_response)
+        is_upgrade = "websocket" in environ.get("HTTP_UPGRADE", "").lower()
+        if packets == [] and not is_upgrade:
+            return [engineio.packet.Packet(engineio.packet.CLOSE)]
+        return packets
+
     engineio.socket.Socket.send = send
+    engineio.socket.Socket.handle_get_request = handle_get_request
     engineio.socket.Socket._websocket_handler = websocket_handler
 
 
