@@ -223,11 +223,7 @@ def patch_engineio():
         try:
             return original_handler(self, NoNoopWebSocket(ws))
         except Exception:
-            self.queue.put(None)
-            try:
-                ws.close()
-            except Exception:
-                pass
+            self.queue.put(None)   # ends the writer thread, which closes the WebSocket
             self.close(wait=False, abort=True, reason=self.server.reason.TRANSPORT_ERROR)
             self.server.sockets.pop(self.sid, None)
             return []
@@ -310,14 +306,14 @@ class EngineIOGuard:
                 return self._answer(start_response, environ, "400 Bad Request",
                                     {"code": 2, "message": "Bad handshake method"})
             return self.application(environ, start_response)
-        if sid not in self.engineio_server.sockets:
-            return self._answer(start_response, environ, "400 Bad Request",
-                                {"code": 1, "message": "Session ID unknown"})
+        socket = self.engineio_server.sockets.get(sid)
+        if socket is None or socket.closed:
+            return self._unknown_session(start_response, environ)
         is_upgrade = "websocket" in environ.get("HTTP_UPGRADE", "").lower()
         if method == "POST":
             return self._post(environ, start_response)
         if method != "GET" or is_upgrade:
-            return self.application(environ, start_response)
+            return self._forward(environ, start_response)
         with self.lock:
             is_second = sid in self.polling_gets
             if not is_second:
@@ -330,10 +326,21 @@ class EngineIOGuard:
             return self._answer(start_response, environ, "400 Bad Request",
                                 {"code": 3, "message": "Bad request"})
         try:
-            return self.application(environ, start_response)
+            return self._forward(environ, start_response)
         finally:
             with self.lock:
                 self.polling_gets.discard(sid)
+
+    def _unknown_session(self, start_response, environ):
+        return self._answer(start_response, environ, "400 Bad Request",
+                            {"code": 1, "message": "Session ID unknown"})
+
+    def _forward(self, environ, start_response):
+        """Passes a request for an existing session on; it may close meanwhile (KeyError inside)."""
+        try:
+            return self.application(environ, start_response)
+        except KeyError:
+            return self._unknown_session(start_response, environ)
 
     def _post(self, environ, start_response):
         limit = self.engineio_server.max_http_buffer_size
@@ -353,7 +360,7 @@ class EngineIOGuard:
             import io
             environ["wsgi.input"] = io.BytesIO(body)
             environ["CONTENT_LENGTH"] = str(len(body))
-        return self.application(environ, start_response)
+        return self._forward(environ, start_response)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -625,6 +632,8 @@ def parse_arguments(argv):
     parser.add_argument("--ping-interval", type=int, default=25_000, metavar="MS")
     parser.add_argument("--ping-timeout", type=int, default=20_000, metavar="MS")
     parser.add_argument("--max-payload", type=int, default=1_000_000, metavar="BYTES")
+    parser.add_argument("--verbose", action="store_true",
+                        help="also log the tracebacks python-engineio/python-socketio print for bad client input")
     arguments = parser.parse_args(argv)
     for name in ("ping_interval", "ping_timeout", "max_payload"):
         if getattr(arguments, name) <= 0:
@@ -638,6 +647,23 @@ def main(argv=None):
     arguments = parse_arguments(argv)
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    if not arguments.verbose:
+        # Malformed client input (which the robustness scenarios send on purpose) makes the
+        # libraries log a traceback per packet; the session is dealt with either way.
+        for name in ("engineio.server", "socketio.server"):
+            logging.getLogger(name).setLevel(logging.CRITICAL)
+        default_hook = threading.excepthook
+
+        def quiet_hook(hook_arguments):
+            # python-engineio's writer thread closing a WebSocket that is already closed.
+            thread = hook_arguments.thread
+            is_writer = thread is not None and thread.name.endswith("(writer)")
+            if is_writer and (isinstance(hook_arguments.exc_value, OSError)
+                              or type(hook_arguments.exc_value).__name__ == "LocalProtocolError"):
+                return
+            default_hook(hook_arguments)
+
+        threading.excepthook = quiet_hook
     patch_engineio()
     app, messenger = create_app(arguments)
     server = make_server(arguments.host, arguments.port, app, threaded=True,
