@@ -59,7 +59,8 @@ extension KitSession {
         case .upgrade:
             violation("an Engine.IO upgrade packet (5) from the server")
         case .noop:
-            if !isPolling { violation("an Engine.IO noop (6) on the WebSocket") }
+            // Meaningless on a WebSocket, but harmless: clients ignore it, and no Spec rule forbids it.
+            if !isPolling { context.wireTrace.append(session: label, .note, "ignored: an Engine.IO noop (6) on the WebSocket") }
         }
     }
 

@@ -109,6 +109,9 @@ enum DisconnectScenarios {
         let (leaving, _) = try await context.joinedSession(context.label("leaving"), user: receiver)
         let (staying, _) = try await context.joinedSession(context.label("staying"), user: receiver, transport: .polling)
         try await leaving.disconnect()
+        // A barrier: the server reads one transport in order, so once it answers this CONNECT to an
+        // unused namespace it has received the DISCONNECT (Spec DISCONNECT-1 counts from there).
+        if !leaving.isClosed { _ = try? await leaving.connectNamespace("/conform-barrier-\(context.runToken)") }
         let countBefore = leaving.events.count
         let sent = try await context.postAccepted(sender: context.uniqueUser("sender"), receiver: receiver, content: context.nonce())
         try await context.flush([staying], user: receiver)

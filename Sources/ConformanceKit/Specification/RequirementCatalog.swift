@@ -51,7 +51,7 @@ public enum RequirementCatalog {
         Requirement(id: "DURABLE-2", level: .should, text: "A message answered 201 SHOULD survive a crash of the server process (`kill -9`): the commit reaches stable storage before the 201 is sent."),
         Requirement(id: "DURABLE-3", level: .should, text: "A message delivered as `new_message` SHOULD survive a crash of the server process, that is, the server delivers only what it has committed."),
         Requirement(id: "DURABLE-4", level: .must, text: "Messages to a user with no open session MUST be stored and appear in `all_messages` when that user next joins."),
-        Requirement(id: "DISCONNECT-1", level: .must, text: "After a client sends a Socket.IO DISCONNECT, the server MUST emit no more events to that session."),
+        Requirement(id: "DISCONNECT-1", level: .must, text: "Once the server has received a client's Socket.IO DISCONNECT, it MUST emit no more events to that session."),
         Requirement(id: "DISCONNECT-2", level: .must, text: "After a session's transport closes, the user's other sessions MUST keep receiving `new_message` events."),
         Requirement(id: "DISCONNECT-3", level: .must, text: "A session closed for missed heartbeats MUST receive nothing more, and the user's other sessions MUST keep receiving."),
         Requirement(id: "ROBUST-1", level: .must, text: "An event with an unknown name MUST be ignored: the session stays open and keeps receiving."),

@@ -7,7 +7,7 @@ final class ReferenceServerFixture: Sendable {
     let server: ReferenceServer
     let directory: String
 
-    init(pingInterval: Int = 300, pingTimeout: Int = 2_000) throws {
+    init(pingInterval: Int = 300, pingTimeout: Int = 10_000) throws {
         directory = NSTemporaryDirectory() + "kit-client-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         server = try ReferenceServer.start(configuration: ServerConfiguration(
