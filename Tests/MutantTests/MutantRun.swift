@@ -80,7 +80,7 @@ enum KitFormatting {
 /// Every mutant's run, computed once and shared by the tests, a few mutants at a time.
 enum MutantRuns {
     /// Mutants run at once (each runs 4 scenarios at once); the machine is small.
-    static let parallelism = 5
+    static let parallelism = 4
 
     static let all: Task<[MutantRun], Never> = Task {
         let mutants = MutantCatalog.selected

@@ -16,8 +16,8 @@ enum TransportMutants {
 
     static let connectWithoutSID = Mutant(
         "connect-without-sid", fault: "answers CONNECT with a bare 40 (the Socket.IO v4 answer), no sid", breaks: ["TRANSPORT-1"],
-        fails: ["transport/connect-namespace", "transport/max-payload", "join/basic", "robustness/malformed-http"],
-        skips: SkipSets.afterJoinBasic + SkipSets.afterWebSocketOnly
+        fails: ["transport/connect-namespace", "transport/max-payload", "join/basic", "once/after-history", "robustness/malformed-http"],
+        skips: SkipSets.afterJoinBasic + SkipSets.afterWebSocketOnly + SkipSets.transports
     ) { _ in
         var hooks = ServerHooks()
         hooks.outgoingEngineIO = { _, packet in
@@ -30,8 +30,8 @@ enum TransportMutants {
     static let refuseWebSocketSessions = Mutant(
         "refuse-websocket-sessions", fault: "refuses sessions opened directly on WebSocket (polling first, as old clients did)",
         breaks: ["TRANSPORT-2", "TRANSPORT-1"],
-        fails: ["transport/connect-namespace", "transport/open-packet", "join/basic", "robustness/malformed-http"],
-        skips: SkipSets.afterJoinBasic + SkipSets.afterWebSocketOnly + ["transport/max-payload"]
+        fails: ["transport/connect-namespace", "transport/open-packet", "join/basic", "once/after-history", "robustness/malformed-http"],
+        skips: SkipSets.afterJoinBasic + SkipSets.afterWebSocketOnly + SkipSets.transports + ["transport/max-payload"]
     ) { _ in
         var hooks = ServerHooks()
         hooks.request = { request in
@@ -61,12 +61,21 @@ enum TransportMutants {
 
     static let webSocketOnlyDropsEvents = Mutant(
         "websocket-only-drops-events", fault: "on a session opened directly on WebSocket, handles CONNECT but drops the client's events",
-        breaks: ["TRANSPORT-2"], fails: ["transport/websocket-only", "join/basic"], skips: []
+        breaks: ["TRANSPORT-2"],
+        fails: ["transport/websocket-only", "join/basic", "once/after-history", "transport/max-payload", "robustness/malformed-http"],
+        skips: SkipSets.afterJoinBasic + SkipSets.afterWebSocketOnly
     ) { _ in droppingEvents(onPolled: false) }
 
     static let pollingDropsEvents = Mutant(
         "polling-drops-events", fault: "acknowledges polling POSTs but drops the events they carry",
-        breaks: ["TRANSPORT-3"], fails: ["transport/polling-only"], skips: []
+        breaks: ["TRANSPORT-3"],
+        fails: [
+            "transport/polling-only", "heartbeat/answering-client-kept", "join/only-to-joiner", "delivery/fan-out", "privacy/other-users",
+            "privacy/unjoined-session", "once/join-race", "once/accepted-before-join", "once/after-history", "order/live-per-pair",
+            "order/across-sessions", "order/history-agrees", "disconnect/socketio-disconnect", "disconnect/transport-close",
+            "robustness/unknown-events",
+        ],
+        skips: ["transport/polling-upgrade", "transport/concurrent-poll"]
     ) { _ in droppingEvents(onPolled: true) }
 
     static let refusePolling = Mutant(
@@ -77,7 +86,7 @@ enum TransportMutants {
             "once/after-history", "order/live-per-pair", "order/across-sessions", "order/history-agrees", "disconnect/socketio-disconnect",
             "disconnect/transport-close", "robustness/unknown-events",
         ],
-        skips: SkipSets.afterWebSocketOnly + ["transport/websocket-only", "transport/polling-only", "transport/max-payload"]
+        skips: SkipSets.afterWebSocketOnly + SkipSets.transports + ["transport/max-payload"]
     ) { _ in
         var hooks = ServerHooks()
         hooks.request = { request in
@@ -188,7 +197,7 @@ enum TransportMutants {
         fails: ["heartbeat/ping-interval", "disconnect/heartbeat-timeout"],
         skips: ["heartbeat/silent-client-closed", "heartbeat/answering-client-kept"],
         // The kit's sessions, like real clients, give up on a server that never pings: long scenarios may fail.
-        mayFail: ["once/join-race"]
+        mayFail: SkipSets.longScenarios
     ) { _ in
         var hooks = ServerHooks()
         hooks.engineIOConfiguration = { configuration in
@@ -230,7 +239,7 @@ enum TransportMutants {
         "ignores-pongs", fault: "does not count pongs: every session times out after pingInterval + pingTimeout", breaks: ["HEARTBEAT-3"],
         fails: ["heartbeat/answering-client-kept"],
         // Every session dies after pingInterval + pingTimeout: scenarios that outlive that may fail.
-        mayFail: ["disconnect/heartbeat-timeout", "once/join-race"]
+        mayFail: SkipSets.longScenarios + ["disconnect/heartbeat-timeout"]
     ) { _ in
         var hooks = ServerHooks()
         hooks.incomingEngineIO = { _, packet in
@@ -255,6 +264,17 @@ enum TransportMutants {
 
 /// The skips that follow a failed prerequisite.
 enum SkipSets {
+    /// The transport scenarios after `transport/connect-namespace`.
+    static let transports = ["transport/websocket-only", "transport/polling-only", "transport/polling-upgrade", "transport/concurrent-poll"]
+
+    /// Scenarios whose sessions may outlive pingInterval + pingTimeout (1.8 s on the mutant targets).
+    static let longScenarios = [
+        "once/join-race", "order/live-per-pair", "order/across-sessions", "order/history-agrees", "robustness/unknown-events",
+        "delivery/latency", "delivery/fan-out", "robustness/stalled-reader", "durability/restart", "durability/crash-acknowledged",
+        "durability/crash-delivered", "join/only-to-joiner", "disconnect/transport-close", "disconnect/socketio-disconnect",
+        "privacy/other-users", "extension/send-message", "send/limits-and-unicode",
+    ]
+
     /// The dependants of `transport/websocket-only`.
     static let afterWebSocketOnly = [
         "heartbeat/ping-interval", "heartbeat/silent-client-closed", "heartbeat/answering-client-kept", "namespace/unknown-namespace",
