@@ -81,6 +81,8 @@ enum DurabilityMutants {
 
         init(path: String, configuration: StoreConfiguration, readDelay: Int = 0, answerDelay: Int = 0) throws(StorageError) {
             base = try MessageStore(path: path, configuration: configuration)
+            let lastID = (try? base.reader.lastID()) ?? nil
+            lastCommittedID.with { $0 = lastID ?? 0 }
             self.readDelay = readDelay
             self.answerDelay = answerDelay
         }

@@ -219,7 +219,7 @@ enum MessengerMutants {
     }
 
     /// Holds back the 25th `new_message` of the chosen sessions until the next one from the same sender.
-    static func swapping(_ isChosen: @escaping @Sendable (SessionID) -> Bool) -> @Sendable ([MessengerState.Action], MessengerState) -> [MessengerState.Action] {
+    static func swapping(_ isChosen: @escaping @Sendable (_ session: SessionID, _ recipients: [SessionID]) -> Bool) -> @Sendable ([MessengerState.Action], MessengerState) -> [MessengerState.Action] {
         let counts = Shared<[SessionID: Int]>([:])
         let held = Shared<[SessionID: StoredMessage]>([:])
         return { actions, _ in
@@ -228,7 +228,7 @@ enum MessengerMutants {
                 var now: [SessionID] = []
                 var later: [MessengerState.Action] = []
                 for session in sessions {
-                    guard isChosen(session) else { now.append(session); continue }
+                    guard isChosen(session, sessions) else { now.append(session); continue }
                     let count = counts.with { table -> Int in
                         table[session, default: 0] += 1
                         return table[session, default: 0]
@@ -253,7 +253,7 @@ enum MessengerMutants {
         breaks: ["ORDER-1", "ORDER-4"], fails: ["order/live-per-pair", "order/across-sessions", "order/history-agrees", "once/join-race"]
     ) { _ in
         var hooks = ServerHooks()
-        hooks.messengerActions = swapping { _ in true }
+        hooks.messengerActions = swapping { _, _ in true }
         return hooks
     }
 
@@ -262,7 +262,8 @@ enum MessengerMutants {
         breaks: ["ORDER-3"], fails: ["order/live-per-pair", "order/across-sessions", "order/history-agrees", "once/join-race"]
     ) { _ in
         var hooks = ServerHooks()
-        hooks.messengerActions = swapping { $0.value % 2 == 0 }
+        // The receiver's second session (in id order) is the one with the swapping queue.
+        hooks.messengerActions = swapping { session, recipients in recipients.count > 1 && recipients[1] == session }
         return hooks
     }
 
