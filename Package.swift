@@ -48,6 +48,12 @@ let package = Package(
             dependencies: ["ConformanceKit", "ReferenceServer", "WireCodecs"],
             path: "Tests/ConformanceKitTests"
         ),
+        // Deliberately broken servers: the reference server with one fault injected through `ServerHooks`.
+        .testTarget(
+            name: "MutantTests",
+            dependencies: ["ConformanceKit", "ReferenceServer", "MessageStore", "WireCodecs"],
+            path: "Tests/MutantTests"
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -18,6 +18,8 @@ final class HTTPConnectionHandler: ConnectionHandler {
         /// The session holding this GET as its poll.
         var heldPollSID: String?
         var origin: String?
+        /// Kept only for `ServerHooks.response`.
+        var requestHead: HTTPRequestHead?
     }
 
     private let core: ServerCore
@@ -81,14 +83,22 @@ final class HTTPConnectionHandler: ConnectionHandler {
     // MARK: Requests
 
     private func handle(_ request: HTTPRequest, connection: Connection) {
+        var request = request
+        let hookResponse = core.configuration.hooks.request?(&request)
         let sequence = nextSequence
         nextSequence += 1
         let head = request.head
         let origin = head.headers["Origin"]
         let isKeepAlive = head.isKeepAlive
-        slots.append(Slot(sequence: sequence, isKeepAlive: isKeepAlive, isHTTP10: head.version == .http1_0, origin: origin))
+        slots.append(Slot(
+            sequence: sequence, isKeepAlive: isKeepAlive, isHTTP10: head.version == .http1_0, origin: origin,
+            requestHead: core.configuration.hooks.response == nil ? nil : head))
         if !isKeepAlive { isFinished = true }
         let pending = ServerCore.PendingRequest(connection: connection.id, sequence: sequence, origin: origin)
+        if let hookResponse {
+            complete(sequence: sequence, response: hookResponse)
+            return
+        }
         switch core.handleRequest(request, pending: pending, context: connection.context) {
         case .respond(let response):
             complete(sequence: sequence, response: response)
@@ -143,6 +153,9 @@ final class HTTPConnectionHandler: ConnectionHandler {
         guard let index = slots.firstIndex(where: { $0.sequence == sequence }), slots[index].response == nil else { return }
         var response = response
         let slot = slots[index]
+        if let rewrite = core.configuration.hooks.response {
+            response = rewrite(slot.requestHead, response)
+        }
         let isClosing = closesConnection || !slot.isKeepAlive
         if isClosing {
             response.head.headers.replaceOrAdd(name: "Connection", value: "close")

@@ -7,6 +7,11 @@ public struct MessagePostValidator: Sendable {
     public struct Refusal: Error, Sendable, Equatable {
         public var status: Int
         public var reason: String
+
+        public init(status: Int, reason: String) {
+            self.status = status
+            self.reason = reason
+        }
     }
 
     /// Longest accepted sender or receiver name, in characters (Spec SEND-2 requires at least 64).

@@ -63,6 +63,16 @@ public struct MessengerState: Sendable {
         return false
     }
 
+    /// The sessions bound or joining to `user`, in id order.
+    public func sessions(of user: String) -> [SessionID] {
+        (sessionsByUser[user] ?? []).sorted { $0.value < $1.value }
+    }
+
+    /// The sessions connected to `/` that are bound or joining to no user, in id order.
+    public var unboundSessions: [SessionID] {
+        bindings.compactMap { $0.value.user == nil ? $0.key : nil }.sorted { $0.value < $1.value }
+    }
+
     /// A Socket.IO session connected to `/`.
     public mutating func sessionOpened(_ session: SessionID) {
         bindings[session] = .unbound

@@ -41,12 +41,12 @@ public final class ReferenceServer: Sendable {
     public var host: String { configuration.host }
 
     private let loop: EventLoop
-    private let store: MessageStore
+    private let store: any ServerMessageStore
     private let core: ServerCore
     private let lifecycle = Mutex(Lifecycle.running)
     private let stopped = DispatchSemaphore(value: 0)
 
-    private init(configuration: ServerConfiguration, port: Int, loop: EventLoop, store: MessageStore, core: ServerCore) {
+    private init(configuration: ServerConfiguration, port: Int, loop: EventLoop, store: any ServerMessageStore, core: ServerCore) {
         self.configuration = configuration
         self.port = port
         self.loop = loop
@@ -69,7 +69,7 @@ public final class ReferenceServer: Sendable {
             throw .network(error)
         }
         let core = ServerCore(configuration: configuration, loop: loop)
-        let store: MessageStore
+        let store: any ServerMessageStore
         do {
             let storeConfiguration = StoreConfiguration(
                 maxBatchSize: configuration.maxCommitBatch,
@@ -81,7 +81,11 @@ public final class ReferenceServer: Sendable {
                     }
                     if !isAccepted { completions() }
                 })
-            store = try MessageStore(path: configuration.databasePath, configuration: storeConfiguration)
+            if let makeStore = configuration.hooks.makeStore {
+                store = try makeStore(configuration.databasePath, storeConfiguration)
+            } else {
+                store = try MessageStore(path: configuration.databasePath, configuration: storeConfiguration)
+            }
         } catch {
             loop.shutdown()
             throw .storage(error)
@@ -134,7 +138,7 @@ public final class ReferenceServer: Sendable {
         let core = self.core
         _ = Self.runOnLoop(loop) { _ in core.beginStopping() }
         // Commits everything submitted; each batch's completions are queued on the loop.
-        store.writer.close()
+        store.closeWriter()
         _ = Self.runOnLoop(loop) { context in core.closeEverything(context: context) }
         // Give the peers a moment to read what was flushed; lingering connections are then cut.
         let deadline = ContinuousClock.now.advanced(by: .seconds(1))

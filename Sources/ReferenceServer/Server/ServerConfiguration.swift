@@ -28,6 +28,8 @@ public struct ServerConfiguration: Sendable {
     /// Most messages committed in one transaction (one fsync). Default 1,024.
     public var maxCommitBatch: Int
     public var logLevel: LogLevel
+    /// Interception points for instrumentation and fault injection in tests. Default: none.
+    public var hooks: ServerHooks
 
     public init(
         host: String = "127.0.0.1",
@@ -42,7 +44,8 @@ public struct ServerConfiguration: Sendable {
         idleTimeout: Int = 60_000,
         maxPendingWriteBytes: Int = 4 * 1024 * 1024,
         maxCommitBatch: Int = 1_024,
-        logLevel: LogLevel = .info
+        logLevel: LogLevel = .info,
+        hooks: ServerHooks = .none
     ) {
         self.host = host
         self.port = port
@@ -57,6 +60,7 @@ public struct ServerConfiguration: Sendable {
         self.maxPendingWriteBytes = maxPendingWriteBytes
         self.maxCommitBatch = maxCommitBatch
         self.logLevel = logLevel
+        self.hooks = hooks
     }
 }
 

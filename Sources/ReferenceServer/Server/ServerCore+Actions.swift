@@ -81,9 +81,13 @@ extension ServerCore {
     // MARK: Engine.IO
 
     func applyEngineIO(_ actions: [EngineIOServerAction], sid: String, state: inout State, work: inout Work) {
+        let hooks = configuration.hooks
+        var actions = actions
+        if let engineIOActions = hooks.engineIOActions { actions = engineIOActions(sid, actions) }
         for action in actions {
             switch action {
-            case .respondToPoll(let packets):
+            case .respondToPoll(var packets):
+                if let outgoing = hooks.outgoingEngineIO { packets = packets.flatMap { outgoing(sid, $0) } }
                 let target: PendingRequest?
                 if let held = state.sessions[sid]?.heldPoll {
                     state.sessions[sid]?.heldPoll = nil
@@ -108,7 +112,8 @@ extension ServerCore {
                 if let request = work.currentRequest {
                     work.effects.append(.respond(request, .withCORS(status: status, contentType: nil, body: [], origin: request.origin)))
                 }
-            case .writeToWebSocket(let packets):
+            case .writeToWebSocket(var packets):
+                if let outgoing = hooks.outgoingEngineIO { packets = packets.flatMap { outgoing(sid, $0) } }
                 guard let webSocket = state.sessions[sid]?.webSocket else { continue }
                 for packet in packets {
                     work.effects.append(.writeWebSocket(webSocket, frame(for: packet, work: &work)))
@@ -254,6 +259,8 @@ extension ServerCore {
     // MARK: Messenger
 
     func applyMessenger(_ actions: [MessengerState.Action], state: inout State, work: inout Work) {
+        var actions = actions
+        if let messengerActions = configuration.hooks.messengerActions { actions = messengerActions(actions, state.messenger) }
         for action in actions {
             switch action {
             case .loadHistory(let session, let user, let token):
@@ -299,7 +306,7 @@ extension ServerCore {
             case .loadHistory(let session, let user, let token):
                 guard let store else { continue }
                 let loop = self.loop
-                store.reader.history(for: user) { [self] result in
+                store.history(for: user) { [self] result in
                     loop.execute { context in
                         self.historyLoaded(session: session, token: token, result: result, context: context)
                     }
@@ -307,7 +314,7 @@ extension ServerCore {
             case .submit(let message, let origin):
                 guard let store else { continue }
                 hasSubmitted = true
-                store.writer.submit(message) { [self] result in
+                store.submit(message) { [self] result in
                     commitInbox.withLock { $0.append((origin, result)) }
                 }
             case .scheduleTimer(let layer, let sid, let deadline):
@@ -319,7 +326,7 @@ extension ServerCore {
             }
         }
         // A closed writer completes at once, on this thread: answer those now.
-        if hasSubmitted, store?.writer.isClosed == true {
+        if hasSubmitted, store?.isWriterClosed == true {
             processCommitted(context: context)
         }
     }

@@ -86,16 +86,17 @@ final class ServerCore: Sendable {
     /// Commit results handed over by the writer's completions, processed once per batch.
     let commitInbox = Mutex<[(CommitOrigin, Result<StoredMessage, StorageError>)]>([])
     /// The store; set once right after it is opened (it needs the core for its completions).
-    private let storeSlot = Mutex<MessageStore?>(nil)
+    private let storeSlot = Mutex<(any ServerMessageStore)?>(nil)
 
     init(configuration: ServerConfiguration, loop: EventLoop) {
         self.configuration = configuration
         self.loop = loop
         self.logger = ServerLogger(level: configuration.logLevel)
-        self.engineIOConfiguration = EngineIOServerConfiguration(
+        let engineIOConfiguration = EngineIOServerConfiguration(
             pingInterval: configuration.pingInterval,
             pingTimeout: configuration.pingTimeout,
             maxPayload: configuration.limits.engineIOMaxPayload)
+        self.engineIOConfiguration = configuration.hooks.engineIOConfiguration?(engineIOConfiguration) ?? engineIOConfiguration
         self.socketIOConfiguration = SocketIOServerConfiguration(
             maxAttachments: configuration.limits.socketIOMaxAttachments)
         self.postValidator = MessagePostValidator(
@@ -105,11 +106,11 @@ final class ServerCore: Sendable {
         self.clockOrigin = .now
     }
 
-    func attach(_ store: MessageStore) {
+    func attach(_ store: any ServerMessageStore) {
         storeSlot.withLock { $0 = store }
     }
 
-    var store: MessageStore? { storeSlot.withLock { $0 } }
+    var store: (any ServerMessageStore)? { storeSlot.withLock { $0 } }
 
     // MARK: Clock
 
@@ -164,7 +165,9 @@ final class ServerCore: Sendable {
     private func handleMessages(_ request: HTTPRequest, pending: PendingRequest, context: LoopContext) -> RequestDisposition {
         switch request.head.method {
         case "POST":
-            switch postValidator.validatePostBody(request.body) {
+            var verdict = postValidator.validatePostBody(request.body)
+            if let validatePost = configuration.hooks.validatePost { verdict = validatePost(request.body, verdict) }
+            switch verdict {
             case .failure(let refusal):
                 return .respond(.jsonError(status: refusal.status, reason: refusal.reason, origin: pending.origin))
             case .success(let message):
@@ -223,7 +226,8 @@ final class ServerCore: Sendable {
                     actions = state.sessions[sid]?.engineIO.onPollData([], byteCount: request.body.count, now: now)
                 } else {
                     do {
-                        let packets = try EngineIOPayload.decode(request.body, maxPayload: engineIOConfiguration.maxPayload)
+                        var packets = try EngineIOPayload.decode(request.body, maxPayload: engineIOConfiguration.maxPayload)
+                        if let incoming = configuration.hooks.incomingEngineIO { packets = packets.compactMap { incoming(sid, $0) } }
                         actions = state.sessions[sid]?.engineIO.onPollData(packets, byteCount: request.body.count, now: now)
                     } catch {
                         work.effects.append(.log(.warning, "session \(sid): malformed polling payload: \(error)"))
@@ -312,7 +316,11 @@ final class ServerCore: Sendable {
             guard state.sessions[sid]?.webSocket == connection else { return }
             let actions: [EngineIOServerAction]?
             switch input {
-            case .packet(let packet): actions = state.sessions[sid]?.engineIO.onWebSocketPacket(packet, now: work.now)
+            case .packet(let packet):
+                var received: EngineIOPacket? = packet
+                if let incoming = configuration.hooks.incomingEngineIO { received = incoming(sid, packet) }
+                guard let received else { return }
+                actions = state.sessions[sid]?.engineIO.onWebSocketPacket(received, now: work.now)
             case .malformed: actions = state.sessions[sid]?.engineIO.onWebSocketMalformed(now: work.now)
             }
             guard let actions else { return }

@@ -32,7 +32,11 @@ final class WebSocketConnectionHandler: ConnectionHandler {
 
     func connectionDidRead(_ connection: Connection, _ bytes: UnsafeRawBufferPointer) {
         guard !isClosing else { return }
-        parser.append(bytes)
+        if let rewrite = core.configuration.hooks.incomingWebSocketBytes {
+            parser.append(rewrite(Array(bytes)))
+        } else {
+            parser.append(bytes)
+        }
         while !isClosing, !connection.isClosed {
             let message: WebSocketMessage?
             do {

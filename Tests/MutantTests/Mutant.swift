@@ -1,0 +1,52 @@
+import ConformanceKit
+import ReferenceServer
+
+/// A deliberately broken server: the reference server with exactly one fault injected through
+/// `ServerHooks`, the requirements that fault breaks, and the verdicts the catalogue must give it.
+struct Mutant: Sendable, CustomStringConvertible {
+    /// What the catalogue must say about one scenario (every scenario not listed must pass).
+    enum Outcome: String, Sendable, Comparable {
+        case fail = "FAIL"
+        case skip = "SKIP"
+
+        static func < (lhs: Outcome, rhs: Outcome) -> Bool { lhs.rawValue < rhs.rawValue }
+    }
+
+    /// Stable name, e.g. `drop-second-session`.
+    var name: String
+    /// The way a real server goes wrong, in one sentence.
+    var fault: String
+    /// The Spec requirements the fault breaks (those it is meant to prove the kit catches).
+    var breaks: [String]
+    /// Scenario ID → expected verdict: the failures, and the skips of their dependants.
+    var expected: [String: Outcome]
+    /// Scenarios that may fail or pass: collateral whose outcome depends on timing (documented per mutant).
+    var mayFail: Set<String>
+    /// Scenarios run at once; 1 for faults that spill over to every session open at the time.
+    var concurrency: Int
+    /// Builds the hooks for one run (fresh state each time).
+    var hooks: @Sendable (MutantWorld) -> ServerHooks
+
+    init(
+        _ name: String, fault: String, breaks: [String], fails: [String], skips: [String] = [], mayFail: [String] = [],
+        concurrency: Int = 4, hooks: @escaping @Sendable (MutantWorld) -> ServerHooks
+    ) {
+        self.mayFail = Set(mayFail)
+        self.concurrency = concurrency
+        self.name = name
+        self.fault = fault
+        self.breaks = breaks
+        var expected: [String: Outcome] = [:]
+        for id in fails { expected[id] = .fail }
+        for id in skips { expected[id] = .skip }
+        self.expected = expected
+        self.hooks = hooks
+    }
+
+    var description: String { name }
+}
+
+/// What a mutant's hooks may reach beyond the server: the run's stores, for crash modelling.
+final class MutantWorld: Sendable {
+    let stores = MemoryStoreRegistry()
+}

@@ -1,0 +1,106 @@
+import ConformanceKit
+import Foundation
+
+/// The catalogue run against one mutant, and how it compares with what the mutant expects.
+struct MutantRun: Sendable {
+    let mutant: Mutant
+    /// Scenario ID → verdict label (PASS, FAIL, SKIP, INCONCLUSIVE, UNSUPPORTED…).
+    let verdicts: [String: String]
+    /// The reason of each scenario that did not pass.
+    let reasons: [String: String]
+    let duration: Duration
+
+    /// Scenarios whose verdict differs from the expectation, with both.
+    var mismatches: [String] {
+        verdicts.keys.sorted().compactMap { id in
+            let actual = verdicts[id] ?? "?"
+            let wanted = mutant.expected[id]?.rawValue ?? "PASS"
+            if mutant.mayFail.contains(id), actual == "FAIL" || actual == "PASS" { return nil }
+            return actual == wanted ? nil : "\(id): expected \(wanted), got \(actual) \(reasons[id] ?? "")"
+        } + mutant.expected.keys.filter { verdicts[$0] == nil }.sorted().map { "\($0): expected, not in the catalogue" }
+    }
+
+    var failed: [String] { verdicts.filter { $0.value == "FAIL" }.map(\.key).sorted() }
+    var skipped: [String] { verdicts.filter { $0.value == "SKIP" }.map(\.key).sorted() }
+    var passedCount: Int { verdicts.values.filter { $0 == "PASS" }.count }
+
+    /// The Spec requirements this run proves the kit catches: those the mutant breaks that a failed
+    /// scenario cites.
+    var caught: Set<String> {
+        let cited = Set(ScenarioCatalog.all.filter { verdicts[$0.id] == "FAIL" }.flatMap(\.requirements))
+        return cited.intersection(mutant.breaks)
+    }
+
+    /// `mutant drop-second-session: caught by delivery/fan-out (DELIVER-1) — 1 failed as expected, 53 passed`
+    var summary: String {
+        let scenarios = ScenarioCatalog.all.filter { verdicts[$0.id] == "FAIL" }
+        let by = scenarios.map { "\($0.id) (\($0.requirements.joined(separator: ",")))" }.joined(separator: ", ")
+        let verdict = mismatches.isEmpty ? "as expected" : "\(mismatches.count) UNEXPECTED"
+        var line = "mutant \(mutant.name): " + (by.isEmpty ? "NOT CAUGHT" : "caught by \(by)")
+        line += " — \(failed.count) failed, \(skipped.count) skipped \(verdict), \(passedCount) passed"
+        line += " [\(KitFormatting.seconds(duration))]"
+        return line
+    }
+
+    /// Runs the whole catalogue (restart and crash included) against a fresh server carrying the mutant.
+    static func run(_ mutant: Mutant) async -> MutantRun {
+        let started = ContinuousClock.now
+        let target: MutantServerTarget
+        do {
+            target = try MutantServerTarget(mutant: mutant)
+        } catch {
+            let verdicts = Dictionary(uniqueKeysWithValues: ScenarioCatalog.all.map { ($0.id, "INCONCLUSIVE") })
+            return MutantRun(mutant: mutant, verdicts: verdicts, reasons: ["*": "server did not start: \(error)"], duration: .zero)
+        }
+        let runner = ConformanceRunner(
+            scenarios: ScenarioCatalog.all,
+            options: RunnerOptions(concurrency: mutant.concurrency, seed: 7, scenarioTimeout: .seconds(30), capabilities: [.restart, .crash]),
+            target: target)
+        let report = await runner.run()
+        await target.stop()
+        var verdicts: [String: String] = [:]
+        var reasons: [String: String] = [:]
+        for result in report.results {
+            verdicts[result.scenario.id] = result.verdict.label
+            if !result.verdict.didPass {
+                reasons[result.scenario.id] = [result.verdict.reason, result.actual].compactMap { $0 }.joined(separator: " | ")
+            }
+        }
+        return MutantRun(mutant: mutant, verdicts: verdicts, reasons: reasons, duration: started.duration(to: .now))
+    }
+}
+
+enum KitFormatting {
+    static func seconds(_ duration: Duration) -> String {
+        let milliseconds = duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
+        return String(format: "%.1f s", Double(milliseconds) / 1000)
+    }
+}
+
+/// Every mutant's run, computed once and shared by the tests, a few mutants at a time.
+enum MutantRuns {
+    /// Mutants run at once (each runs 4 scenarios at once); the machine is small.
+    static let parallelism = 4
+
+    static let all: Task<[MutantRun], Never> = Task {
+        let mutants = MutantCatalog.selected
+        var runs: [MutantRun?] = Array(repeating: nil, count: mutants.count)
+        await withTaskGroup(of: (Int, MutantRun).self) { group in
+            var next = 0
+            func launch() {
+                guard next < mutants.count else { return }
+                let index = next
+                let mutant = mutants[index]
+                next += 1
+                group.addTask { (index, await MutantRun.run(mutant)) }
+            }
+            for _ in 0..<parallelism { launch() }
+            while let (index, run) = await group.next() {
+                runs[index] = run
+                print(run.summary)
+                launch()
+            }
+        }
+        return runs.compactMap { $0 }
+    }
+}

@@ -1,0 +1,72 @@
+import ConformanceKit
+import Dispatch
+import Foundation
+import ReferenceServer
+import Synchronization
+
+/// A mutant server in this process, on 127.0.0.1 with a temporary database, that the kit can restart
+/// (stop, then start again on the same port and database) and "crash".
+///
+/// An in-process server cannot be killed with `kill -9`. A crash is modelled as: the open
+/// `MemoryMessageStore` (if the mutant uses one) loses what it acknowledged but had not committed, then
+/// the server stops and starts again. With the real SQLite store a 201 follows the commit, so an orderly
+/// stop loses nothing a crash would keep.
+final class MutantServerTarget: ServerTarget {
+    let directory: String
+    let port: Int
+    private let configuration: ServerConfiguration
+    private let world: MutantWorld
+    private let server: Mutex<ReferenceServer?>
+
+    init(mutant: Mutant?, world: MutantWorld = MutantWorld()) throws {
+        directory = NSTemporaryDirectory() + "mutant-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        self.world = world
+        var configuration = ServerConfiguration(
+            port: 0, databasePath: directory + "/messages.db", pingInterval: 300, pingTimeout: 1_500, logLevel: .error)
+        if let mutant { configuration.hooks = mutant.hooks(world) }
+        let server = try ReferenceServer.start(configuration: configuration)
+        self.port = server.port
+        configuration.port = server.port
+        self.configuration = configuration
+        self.server = Mutex(server)
+    }
+
+    var baseURL: String { "http://127.0.0.1:\(port)" }
+
+    func restart() async throws {
+        try await cycle(isCrash: false)
+    }
+
+    func crash() async throws {
+        try await cycle(isCrash: true)
+    }
+
+    private func cycle(isCrash: Bool) async throws {
+        let configuration = self.configuration
+        let world = self.world
+        let old = server.withLock { $0 }
+        let started: Result<ReferenceServer, ReferenceServer.StartError> = await offThePool {
+            if isCrash { world.stores.store(configuration.databasePath)?.crash() }
+            old?.stop()
+            return Result { () throws(ReferenceServer.StartError) in try ReferenceServer.start(configuration: configuration) }
+        }
+        switch started {
+        case .success(let new): server.withLock { $0 = new }
+        case .failure(let error): throw ScenarioInconclusive("the mutant server did not start again: \(error)")
+        }
+    }
+
+    func stop() async {
+        let current = server.withLock { $0 }
+        await offThePool { current?.stop() }
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+}
+
+/// Runs blocking work (a server stop waits for its loop) on a Dispatch thread, not the cooperative pool.
+func offThePool<Value: Sendable>(_ work: @escaping @Sendable () -> Value) async -> Value {
+    await withCheckedContinuation { continuation in
+        DispatchQueue.global().async { continuation.resume(returning: work()) }
+    }
+}
