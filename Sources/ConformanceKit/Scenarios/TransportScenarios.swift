@@ -190,9 +190,10 @@ public enum TransportScenarios {
             let session = try await context.connect(context.label("client"), transport: .polling)
             let interval = session.openPayload.pingInterval
             if interval <= 2_000 {
-                // Frequent pings: start right after one, when the next is furthest away.
+                // Frequent pings: start right after one, when the next is furthest away. Wait at most one
+                // and a half intervals: a server that never pings still gets its concurrent GET.
                 let pings = session.pingsReceived
-                let deadline = ContinuousClock.now + context.timeout(.milliseconds(interval + session.openPayload.pingTimeout))
+                let deadline = ContinuousClock.now + .milliseconds(interval * 3 / 2)
                 while session.pingsReceived == pings, !session.isClosed, ContinuousClock.now < deadline {
                     await context.pause(.milliseconds(2))
                 }
@@ -200,6 +201,8 @@ public enum TransportScenarios {
             } else {
                 await context.pause(context.timeout(.milliseconds(100)))  // the session's own GET is now waiting
             }
+            try context.expect(!session.isClosed, expected: "the polling session still open, its GET held (TRANSPORT-3)",
+                               actual: "it closed within one ping cycle: \(session.closeReason ?? "no reason")")
             let target = KitSession.target(transport: "polling", sid: session.openPayload.sid)
             let pingsBefore = session.pingsReceived
             let second = try await context.http("GET", target)
