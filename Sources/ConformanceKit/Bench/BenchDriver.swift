@@ -298,8 +298,8 @@ final class BenchDriver {
     private func tick(context: LoopContext) {
         guard case .openLoop(let start, let rate, let count) = mode else { return }
         let now = BenchClock.nanoseconds()
-        let elapsed = Double(now &- start) / 1e9
-        let due = min(count, Int(elapsed * rate) + 1)
+        let elapsed = now > start ? Double(now - start) / 1e9 : -1
+        let due = elapsed < 0 ? 0 : min(count, Int(elapsed * rate) + 1)
         while openLoopSent < due {
             let receiver = Int(generator.next() % UInt64(max(1, userCount)))
             let sequence = ledger.recordSend(receiver: receiver)
