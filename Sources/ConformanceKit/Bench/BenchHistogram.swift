@@ -47,7 +47,8 @@ public struct BenchHistogram: Sendable, Equatable {
     public func value(atPercentile percentile: Double) -> UInt64 {
         guard count > 0 else { return 0 }
         let clamped = min(100, max(0, percentile))
-        let rank = max(1, UInt64((clamped / 100 * Double(count)).rounded(.up)))
+        // Multiply first and forgive rounding noise, so p99.9 of 1,000 values is the 999th, not the 1,000th.
+        let rank = max(1, UInt64((clamped * Double(count) / 100 - 1e-9).rounded(.up)))
         var cumulative: UInt64 = 0
         for index in counts.indices where counts[index] > 0 {
             cumulative += counts[index]
