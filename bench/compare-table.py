@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
 """Prints one side-by-side table from two `conform bench --json` files (reference, peer).
 
-usage: bench/compare-table.py REFERENCE.json [PEER.json]
+usage: bench/compare-table.py DIR [WORKLOADS]
+
+Reads DIR/reference-<workload>.json and DIR/peer-<workload>.json (written by bench/compare),
+for each workload of the comma-separated WORKLOADS (default all, in the bench's order).
 
 Ratios are written so that > 1 favours the reference server: reference/peer for rates,
 peer/reference for times, memory and CPU costs.
@@ -13,11 +16,20 @@ import sys
 LOWER_IS_BETTER = ("latency", "ms", "µs", "KiB", "MiB", "time", "errors", "CPU")
 
 
-def load(path):
-    if not path or not os.path.exists(path):
-        return None
-    with open(path) as handle:
-        return json.load(handle)
+def load(directory, name, workloads):
+    """Merges DIR/<name>-<workload>.json into one report; None when there is none."""
+    merged = None
+    for workload in workloads:
+        path = os.path.join(directory, "%s-%s.json" % (name, workload))
+        if not os.path.exists(path):
+            continue
+        with open(path) as handle:
+            report = json.load(handle)
+        if merged is None:
+            merged = report
+        else:
+            merged["results"] += report["results"]
+    return merged
 
 
 def rows(report):
@@ -59,10 +71,11 @@ def main():
     if len(sys.argv) < 2:
         sys.stderr.write(__doc__)
         return 64
-    reference = load(sys.argv[1])
-    peer = load(sys.argv[2] if len(sys.argv) > 2 else None)
+    workloads = (sys.argv[2] if len(sys.argv) > 2 else "fanout,latency,capacity,history,socket").split(",")
+    reference = load(sys.argv[1], "reference", workloads)
+    peer = load(sys.argv[1], "peer", workloads)
     if reference is None:
-        sys.stderr.write("Error: no reference results at %s\n" % sys.argv[1])
+        sys.stderr.write("Error: no reference results in %s\n" % sys.argv[1])
         return 2
     ref_rows, order = rows(reference)
     peer_rows = rows(peer)[0] if peer else {}
