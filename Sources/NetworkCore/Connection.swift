@@ -46,6 +46,8 @@ public final class Connection {
     private var outboundStart = 0
     private var registeredEvents: UInt32 = 0
     private var lingerTimer: TimerID?
+    /// Whether `outbound` holds coalesced writes that the context sends at the end of the iteration.
+    private var isFlushScheduled = false
 
     init(descriptor: Int32, state: State, remoteAddress: String, context: LoopContext, handler: ConnectionHandler) {
         self.id = ConnectionID.next()
@@ -69,8 +71,27 @@ public final class Connection {
     // MARK: Writing
 
     /// Sends `bytes` (copying what cannot be sent at once). Ignored once closed or closing.
+    ///
+    /// Small writes to a connection with nothing unsent are coalesced: they are sent together at the end
+    /// of the current loop iteration (`NetworkConfiguration.coalescedWriteLimit`), in order. A `close()`
+    /// in the same iteration still sends them first, as far as the socket takes them at once.
     public func write(_ bytes: UnsafeRawBufferPointer) {
         guard bytes.count > 0, state == .open || state == .connecting, !isClosingAfterFlush else { return }
+        if state == .open, pendingWriteBytes == 0 || isFlushScheduled,
+           pendingWriteBytes + bytes.count <= context.configuration.coalescedWriteLimit {
+            compactOutbound()
+            outbound.append(contentsOf: bytes)
+            if !isFlushScheduled {
+                isFlushScheduled = true
+                context.scheduleFlush(self)
+            }
+            return
+        }
+        if isFlushScheduled {
+            // Keep the order: what waits for the end of the iteration goes first.
+            sendCoalesced()
+            guard state == .open else { return }
+        }
         var offset = 0
         if state == .open, pendingWriteBytes == 0, let base = bytes.baseAddress {
             while offset < bytes.count {
@@ -107,6 +128,34 @@ public final class Connection {
     public func write(_ bytes: some Collection<UInt8>) {
         let isWritten = bytes.withContiguousStorageIfAvailable { write(UnsafeRawBufferPointer($0)) } != nil
         if !isWritten { write(Array(bytes)) }
+    }
+
+    /// Sends the coalesced writes now (called by the context at the end of the iteration, and before
+    /// anything that must follow them). Bytes the socket does not take wait for EPOLLOUT as usual.
+    func sendCoalesced() {
+        guard isFlushScheduled else { return }
+        isFlushScheduled = false
+        guard state == .open, pendingWriteBytes > 0 else { return }
+        while pendingWriteBytes > 0 {
+            let sent = outbound.withUnsafeBytes { buffer in
+                clinux_send(descriptor, buffer.baseAddress! + outboundStart, buffer.count - outboundStart)
+            }
+            if sent > 0 {
+                outboundStart += sent
+                continue
+            }
+            if sent == 0 { break }
+            let code = clinux_errno()
+            if code == EINTR { continue }
+            if code == EAGAIN || code == EWOULDBLOCK { break }
+            close(error: .system(call: "send", errno: code))
+            return
+        }
+        if pendingWriteBytes == 0 {
+            resetOutbound()
+        } else {
+            updateInterest()
+        }
     }
 
     private func flush() {
@@ -198,6 +247,7 @@ public final class Connection {
     /// the connection until the caller's own timer calls `close()`.
     public func closeAfterFlush() {
         guard !isClosingAfterFlush else { return }
+        sendCoalesced()
         switch state {
         case .open:
             isClosingAfterFlush = true
@@ -225,6 +275,10 @@ public final class Connection {
     /// Closes with `error` reported to the handler (once; later calls are ignored).
     func close(error: NetworkError?) {
         guard state != .closed else { return }
+        // Coalesced writes were due before this close: send what the socket takes at once.
+        if isFlushScheduled, error == nil { sendCoalesced() }
+        guard state != .closed else { return }
+        isFlushScheduled = false
         state = .closed
         if let lingerTimer {
             context.cancelTimer(lingerTimer)

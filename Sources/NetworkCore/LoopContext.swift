@@ -34,6 +34,8 @@ public final class LoopContext {
     private var registrations: [UInt64: Registration] = [:]
     private var connectionCountStorage = 0
     private var pendingCloseNotifications: [(Connection, NetworkError?)] = []
+    /// Connections with coalesced writes to send at the end of this iteration.
+    private var connectionsToFlush: [Connection] = []
 
     init(eventLoop: EventLoop) {
         self.eventLoop = eventLoop
@@ -115,6 +117,23 @@ public final class LoopContext {
         if case .connection? = registrations.removeValue(forKey: token) { connectionCountStorage -= 1 }
     }
 
+    /// Sends `connection`'s coalesced writes at the end of this iteration.
+    func scheduleFlush(_ connection: Connection) {
+        connectionsToFlush.append(connection)
+    }
+
+    /// Sends every connection's coalesced writes (a send may fail and close, so notify after).
+    private func flushCoalescedWrites() {
+        guard !connectionsToFlush.isEmpty else { return }
+        var index = 0
+        while index < connectionsToFlush.count {
+            connectionsToFlush[index].sendCoalesced()
+            index += 1
+        }
+        connectionsToFlush.removeAll(keepingCapacity: true)
+        deliverCloseNotifications()
+    }
+
     /// Queues `connectionDidClose` for delivery after the current callback.
     func enqueueCloseNotification(_ connection: Connection, error: NetworkError?) {
         pendingCloseNotifications.append((connection, error))
@@ -166,8 +185,12 @@ public final class LoopContext {
                     deliverCloseNotifications()
                 }
                 tasks.removeAll(keepingCapacity: true)
-                if isShutdownRequested { break }
+                if isShutdownRequested {
+                    flushCoalescedWrites()
+                    break
+                }
             }
+            flushCoalescedWrites()
         }
         closeEverything(tasks: &tasks)
     }

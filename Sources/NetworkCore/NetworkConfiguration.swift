@@ -23,6 +23,10 @@ public struct NetworkConfiguration: Sendable {
     public var maxReadsPerWakeup: Int
     /// How long a listener pauses accepting after EMFILE/ENFILE/ENOBUFS/ENOMEM. Default 100 ms.
     public var acceptBackoff: Duration
+    /// Writes to an idle connection wait for the end of the loop iteration, up to this many bytes, so
+    /// that several writes in one iteration (pipelined responses, a batch of events) leave in one
+    /// `send(2)`; 0 sends every write at once. Default 64 KiB.
+    public var coalescedWriteLimit: Int
     /// Where the core reports conditions that no handler owns (e.g. EMFILE on accept). Default: stderr.
     public var log: @Sendable (String) -> Void
 
@@ -37,6 +41,7 @@ public struct NetworkConfiguration: Sendable {
         maxAcceptsPerWakeup: Int = 256,
         maxReadsPerWakeup: Int = 4,
         acceptBackoff: Duration = .milliseconds(100),
+        coalescedWriteLimit: Int = 64 * 1024,
         log: @escaping @Sendable (String) -> Void = NetworkConfiguration.logToStandardError
     ) {
         self.readBufferSize = max(1024, readBufferSize)
@@ -48,6 +53,7 @@ public struct NetworkConfiguration: Sendable {
         self.maxAcceptsPerWakeup = max(1, maxAcceptsPerWakeup)
         self.maxReadsPerWakeup = max(1, maxReadsPerWakeup)
         self.acceptBackoff = acceptBackoff
+        self.coalescedWriteLimit = max(0, coalescedWriteLimit)
         self.log = log
     }
 

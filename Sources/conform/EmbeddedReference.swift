@@ -29,6 +29,29 @@ enum EmbeddedReference {
         return (target, directory)
     }
 
+    /// The reference server for `conform bench`: a child process on a free port with a temporary
+    /// database and the default heartbeats (so thousands of idle sessions cost no ping traffic).
+    /// `exec` makes the child's pid the server's, for RSS and CPU from /proc.
+    static func startForBench() async throws -> (ChildProcess, String, String) {
+        let directory = NSTemporaryDirectory() + "conform-bench-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let port = try freePort()
+        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        let command = [
+            "exec", shellQuoted(executable), "--serve-reference", "--host", "127.0.0.1", "--port", String(port),
+            "--db", shellQuoted(directory + "/messages.db"), "--log-level", "error",
+        ].joined(separator: " ")
+        let baseURL = "http://127.0.0.1:\(port)"
+        let child = try ChildProcess.spawnShell(command)
+        do {
+            try await TargetReadiness.wait(baseURL: baseURL, timeout: .seconds(10), process: child)
+        } catch {
+            await child.terminate(grace: .milliseconds(500))
+            throw error
+        }
+        return (child, baseURL, directory)
+    }
+
     /// A port free now on 127.0.0.1 (bound to 0, read back, released).
     static func freePort() throws -> Int {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)

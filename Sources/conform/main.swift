@@ -35,8 +35,8 @@ case .help:
 case .list:
     print(ScenarioListFormatter.format(ScenarioCatalog.all), terminator: "")
     exit(0)
-case .bench:
-    usageFailure("this build of conform has no bench command")
+case .bench(let benchArguments):
+    await runBench(benchArguments)
 case .run:
     break
 }

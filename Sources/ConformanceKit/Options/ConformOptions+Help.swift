@@ -11,7 +11,8 @@ extension ConformOptions {
 
         Drives the server at URL (e.g. http://127.0.0.1:5000) through scenarios that encode every
         requirement of Spec/SPEC.md and reports a verdict per scenario. Without URL, checks the
-        built-in reference server.
+        built-in reference server. `conform bench [URL]` measures throughput, latency, capacity
+        and history load time instead, checking correctness as it goes (`conform bench --help`).
 
         Selection:
           --list                   List the scenarios (ID, level, area, requirements, title) and exit.

@@ -1,0 +1,186 @@
+/// The `conform bench` command line, parsed by a pure function into options or a usage error.
+///
+/// `conform bench [URL] [options]`: without URL, the embedded reference server. Every workload is
+/// bounded in time and count; the defaults finish in well under a minute on loopback.
+public struct BenchOptions: Sendable, Equatable {
+    /// One workload of the bench.
+    public enum Workload: String, Sendable, CaseIterable, Codable {
+        /// Fan-out throughput: POSTs to random receivers, each joined on several sessions.
+        case fanout
+        /// Open-loop latency at a fixed rate, from the intended send time to each `new_message`.
+        case latency
+        /// Ramp to N joined sessions: connect-and-join rate, server RSS per session.
+        case capacity
+        /// Join time for a user with H stored messages.
+        case history
+        /// Fan-out with the `send_message` extension (Spec EXT-1) instead of POST.
+        case socket
+    }
+
+    public var isHelp = false
+    /// Base URL (`http://host:port`); nil: the embedded reference server.
+    public var targetURL: String?
+    public var workloads: [Workload] = Workload.allCases
+    /// Fan-out and socket: users, sessions per user, POST connections, requests in flight per connection.
+    public var users = 100
+    public var sessionsPerUser = 2
+    public var connections = 16
+    public var pipelineDepth = 8
+    /// Fan-out and socket: how long messages are sent.
+    public var duration: Duration = .seconds(5)
+    /// Latency: the fixed send rate (messages per second), duration and sessions.
+    public var rate = 1_000
+    public var latencyDuration: Duration = .seconds(5)
+    public var latencyUsers = 50
+    /// Capacity: sessions to reach, and connects in flight at once.
+    public var capacitySessions = 10_000
+    public var connectConcurrency = 256
+    /// History: stored messages, and how many joins are timed.
+    public var historyMessages = 10_000
+    public var historyJoins = 5
+    /// How long to wait for late deliveries once sending stopped, and for one connect/join.
+    public var drainTimeout: Duration = .seconds(5)
+    public var connectTimeout: Duration = .seconds(10)
+    /// Message content length in bytes (the sequence number is part of it; at least 16).
+    public var contentBytes = 32
+    /// The server's process id, for RSS and CPU from /proc (set automatically for the embedded server).
+    public var serverProcessID: Int32?
+    public var jsonPath: String?
+    public var seed: UInt64?
+    public var isQuiet = false
+
+    public init() {}
+
+    public static let usage = "usage: conform bench [URL] [options]"
+
+    public static let helpText = """
+        conform bench: load and latency workloads for a messenger server, checked for correctness
+
+        \(usage)
+
+        Runs bounded workloads over loopback against the server at URL (default: the embedded
+        reference server, started as a child process). Every workload checks correctness while it
+        measures: a message lost, duplicated, delivered to the wrong user or delivered after being
+        refused fails the run, whatever the speed.
+
+        Workloads (--workloads a,b,…; default all, in this order):
+          fanout     U users each joined on S WebSocket sessions; P keep-alive connections POST to
+                     random receivers for T seconds: accepted/s, delivered/s, errors, lost, duplicated.
+          latency    open loop at R messages/s; latency from each message's intended send time to each
+                     new_message arrival (no coordinated omission): p50/p90/p99/p99.9/max.
+          capacity   ramp to N joined sessions: connect-and-join rate; with the server's pid, its RSS
+                     per session (from /proc).
+          history    time from join to all_messages for a user with H stored messages.
+          socket     fanout with the send_message extension (skipped when the server lacks it).
+
+        Options:
+          --workloads LIST          Comma-separated workloads (default fanout,latency,capacity,history,socket).
+          --users U                 Fanout/socket users (default 100).
+          --sessions-per-user S     WebSocket sessions per user (default 2).
+          --connections P           Keep-alive POST connections (default 16).
+          --pipeline D              Requests (or send_message acks) in flight per connection/session (default 8).
+          --duration SECONDS        Fanout/socket sending time (default 5).
+          --rate R                  Latency: messages per second (default 1000).
+          --latency-duration SECONDS  Latency: sending time (default 5).
+          --latency-users U         Latency: users, one session each (default 50).
+          --capacity N              Capacity: joined sessions to reach (default 10000).
+          --connect-concurrency C   Capacity: connects in flight at once (default 256).
+          --history H               History: stored messages of the joining user (default 10000).
+          --history-joins J         History: joins timed (default 5).
+          --content-bytes B         Message content length, 16 to 65536 (default 32).
+          --drain-timeout SECONDS   Wait for late deliveries after sending stops (default 5).
+          --connect-timeout SECONDS Wait for a session to connect and join (default 10).
+          --server-pid PID          The server's process id, for RSS and CPU (automatic without URL).
+          --seed N                  Seed of the random receivers.
+          --json FILE               Write the results as JSON.
+          -q, --quiet               No progress lines, only the table.
+          -h, --help                Print this help and exit.
+
+        Exit status:
+          0   every workload ran and was correct
+          1   a workload saw a lost, duplicated, misdelivered or unattributable message, or errors
+          2   inconclusive: the server could not be reached or a workload could not run
+          64  usage error
+        """
+
+    /// Parses the arguments after `bench`.
+    public static func parse(_ arguments: [String]) throws(ConformUsageError) -> BenchOptions {
+        var options = BenchOptions()
+        var remaining = arguments[...]
+        while let argument = remaining.popFirst() {
+            if !argument.hasPrefix("-") {
+                guard options.targetURL == nil else { throw ConformUsageError("unexpected argument '\(argument)' (the URL is already \(options.targetURL ?? ""))") }
+                options.targetURL = try ConformOptions.url(argument)
+                continue
+            }
+            var name = argument
+            var inlineValue: String?
+            if argument.hasPrefix("--"), let equals = argument.firstIndex(of: "=") {
+                name = String(argument[..<equals])
+                inlineValue = String(argument[argument.index(after: equals)...])
+            }
+            func value() throws(ConformUsageError) -> String {
+                if let inlineValue { return inlineValue }
+                guard let next = remaining.popFirst() else { throw ConformUsageError("\(name) needs a value") }
+                return next
+            }
+            func count(_ range: ClosedRange<Int>) throws(ConformUsageError) -> Int {
+                try ConformOptions.integer(name, value(), range: range)
+            }
+            func seconds() throws(ConformUsageError) -> Duration { try ConformOptions.seconds(name, value()) }
+            switch name {
+            case "-h", "--help":
+                options.isHelp = true
+                return options
+            case "-q", "--quiet":
+                if inlineValue != nil { throw ConformUsageError("\(name) takes no value") }
+                options.isQuiet = true
+            case "--workloads": options.workloads = try workloads(value())
+            case "--users": options.users = try count(1...100_000)
+            case "--sessions-per-user": options.sessionsPerUser = try count(1...1_000)
+            case "--connections": options.connections = try count(1...10_000)
+            case "--pipeline": options.pipelineDepth = try count(1...1_024)
+            case "--duration": options.duration = try seconds()
+            case "--rate": options.rate = try count(1...1_000_000)
+            case "--latency-duration": options.latencyDuration = try seconds()
+            case "--latency-users": options.latencyUsers = try count(1...100_000)
+            case "--capacity": options.capacitySessions = try count(1...1_000_000)
+            case "--connect-concurrency": options.connectConcurrency = try count(1...100_000)
+            case "--history": options.historyMessages = try count(0...10_000_000)
+            case "--history-joins": options.historyJoins = try count(1...1_000)
+            case "--content-bytes": options.contentBytes = try count(16...65_536)
+            case "--drain-timeout": options.drainTimeout = try seconds()
+            case "--connect-timeout": options.connectTimeout = try seconds()
+            case "--server-pid": options.serverProcessID = Int32(try count(1...Int(Int32.max)))
+            case "--seed": options.seed = try ConformOptions.seed(value())
+            case "--json": options.jsonPath = try ConformOptions.nonEmpty(name, value())
+            default:
+                throw ConformUsageError("unknown bench option '\(name)'")
+            }
+        }
+        return options
+    }
+
+    static func workloads(_ text: String) throws(ConformUsageError) -> [Workload] {
+        var result: [Workload] = []
+        for part in text.split(separator: ",", omittingEmptySubsequences: false) {
+            let name = part.trimmingCharacters(in: " ")
+            guard let workload = Workload(rawValue: name) else {
+                let known = Workload.allCases.map(\.rawValue).joined(separator: ", ")
+                throw ConformUsageError("--workloads: unknown workload '\(name)' (known: \(known))")
+            }
+            if !result.contains(workload) { result.append(workload) }
+        }
+        guard !result.isEmpty else { throw ConformUsageError("--workloads needs at least one workload") }
+        return result
+    }
+}
+
+extension Substring {
+    fileprivate func trimmingCharacters(in character: Character) -> String {
+        var slice = self[...]
+        while slice.first == character { slice = slice.dropFirst() }
+        while slice.last == character { slice = slice.dropLast() }
+        return String(slice)
+    }
+}

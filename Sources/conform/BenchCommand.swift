@@ -1,0 +1,61 @@
+import ConformanceKit
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `conform bench [URL] [options]`: runs the bench workloads against URL, or against the embedded
+/// reference server started as a child process (its pid known, so RSS and CPU are measured), prints
+/// progress and the table, writes `--json`, exits 0 correct, 1 failed, 2 inconclusive, 64 usage.
+func runBench(_ arguments: [String]) async -> Never {
+    let options: BenchOptions
+    do {
+        options = try BenchOptions.parse(arguments)
+    } catch {
+        writeStandardError("Error: \(error.message)\n\(BenchOptions.usage)\n")
+        exit(ExitStatus.usage.rawValue)
+    }
+    if options.isHelp {
+        print(BenchOptions.helpText)
+        exit(0)
+    }
+    BenchProcessStats.raiseOpenFileLimit()
+    var baseURL = options.targetURL ?? ""
+    var serverProcessID = options.serverProcessID
+    var embedded: ChildProcess?
+    var directory: String?
+    if options.targetURL == nil {
+        do {
+            let (child, url, folder) = try await EmbeddedReference.startForBench()
+            embedded = child
+            baseURL = url
+            directory = folder
+            serverProcessID = child.processID
+        } catch {
+            writeStandardError("Error: cannot start the embedded reference server: \(error)\n")
+            exit(ExitStatus.inconclusive.rawValue)
+        }
+    }
+    let isQuiet = options.isQuiet
+    print("conform bench: \(baseURL)\(serverProcessID.map { " (server pid \($0))" } ?? "")")
+    fflush(nil)
+    let runner = BenchRunner(options: options, baseURL: baseURL, serverProcessID: serverProcessID) { line in
+        guard !isQuiet else { return }
+        print(line)
+        fflush(nil)
+    }
+    let report = await runner.run()
+    print("")
+    print(report.table())
+    fflush(nil)
+    if let path = options.jsonPath {
+        do {
+            try report.json().write(toFile: path, atomically: true, encoding: .utf8)
+        } catch {
+            writeStandardError("Error: cannot write the JSON results \(path): \(error)\n")
+        }
+    }
+    if let embedded { await embedded.terminate(grace: .seconds(5)) }
+    if let directory { try? FileManager.default.removeItem(atPath: directory) }
+    exit(report.exitStatus.rawValue)
+}

@@ -1,0 +1,29 @@
+import Testing
+@testable import ConformanceKit
+
+@Suite struct BenchContentTests {
+    let content = BenchContent(token: "k3x", contentBytes: 32)
+
+    @Test func contentIsPaddedAndCarriesTheSequence() {
+        #expect(content.content(42) == "#42/k3x" + String(repeating: ".", count: 25))
+        #expect(content.content(42).utf8.count == 32)
+        #expect(BenchContent(token: "k3x", contentBytes: 1).contentBytes == 16)
+    }
+
+    @Test func theSequenceIsReadBackFromANewMessageEvent() {
+        let event = "42[\"new_message\",{\"sender\":\"sk3x\",\"content\":\"\(content.content(1234))\",\"timestamp\":\"2026-11-22T12:00:00.000Z\"}]"
+        #expect(content.sequence(inEventText: event) == 1234)
+    }
+
+    @Test func foreignContentIsNotAttributed() {
+        #expect(content.sequence(inEventText: "42[\"new_message\",{\"content\":\"#12/other\"}]") == nil)
+        #expect(content.sequence(inEventText: "42[\"new_message\",{\"content\":\"hello\"}]") == nil)
+        #expect(content.sequence(inEventText: "42[\"new_message\",{\"content\":\"#/k3x\"}]") == nil)
+        #expect(content.sequence(inEventText: "") == nil)
+    }
+
+    @Test func bodiesAndEventsAreValidJSONWithTheNames() {
+        #expect(content.postBody(sequence: 3, receiver: 7) == "{\"sender\":\"sk3x\",\"receiver\":\"uk3x-7\",\"content\":\"\(content.content(3))\"}")
+        #expect(content.sendMessageEvent(sequence: 3, receiver: 7, ackID: 9) == "429[\"send_message\",{\"receiver\":\"uk3x-7\",\"content\":\"\(content.content(3))\"}]")
+    }
+}

@@ -1,0 +1,119 @@
+import Foundation
+import Testing
+@testable import ConformanceKit
+
+/// Tiny bounded runs of every workload against the in-process reference server: they check the
+/// correctness figures (nothing lost, duplicated or misdelivered; every stored message listed), never
+/// the speed.
+@Suite(.serialized) struct BenchRunnerTests {
+    static func smallOptions(_ workloads: [BenchOptions.Workload]) -> BenchOptions {
+        var options = BenchOptions()
+        options.workloads = workloads
+        options.users = 3
+        options.sessionsPerUser = 2
+        options.connections = 2
+        options.pipelineDepth = 2
+        options.duration = .milliseconds(300)
+        options.rate = 200
+        options.latencyDuration = .milliseconds(300)
+        options.latencyUsers = 3
+        options.capacitySessions = 20
+        options.connectConcurrency = 8
+        options.historyMessages = 30
+        options.historyJoins = 2
+        options.drainTimeout = .seconds(3)
+        options.seed = 7
+        return options
+    }
+
+    func run(_ workloads: [BenchOptions.Workload]) async throws -> BenchReport {
+        let fixture = try ReferenceServerFixture()
+        defer { fixture.stop() }
+        let runner = BenchRunner(options: Self.smallOptions(workloads), baseURL: fixture.baseURL, serverProcessID: getpid()) { _ in }
+        return await runner.run()
+    }
+
+    @Test func fanoutDeliversEveryAcceptedMessageOnceToEachSession() async throws {
+        let report = try await run([.fanout])
+        let result = try #require(report.results.first)
+        #expect(result.status == .ok, "\(result.notes)")
+        let tally = try #require(result.tally)
+        #expect(tally.accepted > 0)
+        #expect(tally.isCorrect)
+        #expect(tally.expectedDeliveries == tally.accepted * 2)
+        #expect(tally.delivered == tally.expectedDeliveries)
+        #expect(tally.unanswered == 0)
+        #expect(result.figure("errors") == 0)
+        #expect(report.exitStatus == .success)
+    }
+
+    @Test func latencyRecordsOneSamplePerDelivery() async throws {
+        let report = try await run([.latency])
+        let result = try #require(report.results.first)
+        #expect(result.status == .ok, "\(result.notes)")
+        let tally = try #require(result.tally)
+        #expect(tally.sent == 60)  // 200/s for 0.3 s
+        #expect(tally.isCorrect)
+        #expect(result.deliveryLatency?.count == UInt64(tally.delivered))
+    }
+
+    @Test func capacityJoinsEverySession() async throws {
+        let report = try await run([.capacity])
+        let result = try #require(report.results.first)
+        #expect(result.status == .ok, "\(result.notes)")
+        #expect(result.figure("joined sessions") == 20)
+        #expect(result.figure("server RSS with sessions") != nil)
+        #expect(result.joinLatency?.count == 20)
+    }
+
+    @Test func historyListsEveryStoredMessageOnce() async throws {
+        let report = try await run([.history])
+        let result = try #require(report.results.first)
+        #expect(result.status == .ok, "\(result.notes)")
+        #expect(result.figure("messages stored") == 30)
+        #expect(result.joinLatency?.count == 2)
+    }
+
+    @Test func socketSendingIsCheckedLikeFanout() async throws {
+        let report = try await run([.socket])
+        let result = try #require(report.results.first)
+        #expect(result.status == .ok, "\(result.notes)")
+        let tally = try #require(result.tally)
+        #expect(tally.accepted > 0)
+        #expect(tally.isCorrect)
+        #expect(tally.delivered == tally.accepted * 2)
+    }
+
+    @Test func anUnreachableServerIsInconclusive() async throws {
+        var options = Self.smallOptions([.fanout])
+        options.connectTimeout = .milliseconds(500)
+        let runner = BenchRunner(options: options, baseURL: "http://127.0.0.1:\(closedPort())", serverProcessID: nil) { _ in }
+        let report = await runner.run()
+        #expect(report.results.first?.status == .inconclusive)
+        #expect(report.exitStatus == .inconclusive)
+    }
+
+    // MARK: The all_messages check, on synthetic events
+
+    static let content = BenchContent(token: "t", contentBytes: 16)
+
+    static func allMessages(_ sequences: [Int]) -> String {
+        let messages = sequences.map { "{\"sender\":\"st\",\"content\":\"\(content.content($0))\",\"timestamp\":\"x\"}" }
+        return "42[\"all_messages\",{\"st\":[\(messages.joined(separator: ","))]}]"
+    }
+
+    @Test func historyCheckAcceptsEveryMessageOnceInAnyOrder() {
+        #expect(BenchRunner.checkHistory(Self.allMessages([2, 0, 1]), content: Self.content, expected: 3) == nil)
+    }
+
+    @Test func historyCheckReportsLostDuplicatedAndForeignMessages() {
+        let lost = BenchRunner.checkHistory(Self.allMessages([0, 1]), content: Self.content, expected: 3)
+        #expect(lost?.contains("lost 1") == true)
+        let duplicated = BenchRunner.checkHistory(Self.allMessages([0, 1, 1, 2]), content: Self.content, expected: 3)
+        #expect(duplicated?.contains("duplicated 1") == true)
+        let foreign = BenchRunner.checkHistory(Self.allMessages([0, 1, 2, 9]), content: Self.content, expected: 3)
+        #expect(foreign?.contains("1 unknown") == true)
+        #expect(BenchRunner.checkHistory("42[\"new_message\",{}]", content: Self.content, expected: 0) != nil)
+        #expect(BenchRunner.checkHistory("not json", content: Self.content, expected: 0) != nil)
+    }
+}
