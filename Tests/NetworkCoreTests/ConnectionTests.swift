@@ -297,11 +297,9 @@ import Glibc
     @Test func connectToAClosedPortReportsFailure() async throws {
         let loop = try EventLoop()
         defer { loop.shutdown() }
-        let closedPort = try await loop.submit { context throws(NetworkError) in
-            let listener = try context.listen(host: "127.0.0.1", port: 0) { _ in RecordingHandler(log: ConnectionLog()) }
-            listener.close()
-            return listener.port
-        }
+        let reserved = ReservedClosedPort()
+        defer { withExtendedLifetime(reserved) {} }
+        let closedPort = reserved.port
         let log = ConnectionLog()
         let id = try await loop.submit { context in
             context.connect(host: "127.0.0.1", port: closedPort, handler: RecordingHandler(log: log)).id

@@ -87,7 +87,9 @@ import Testing
     @Test func anUnreachableServerIsInconclusive() async throws {
         var options = Self.smallOptions([.fanout])
         options.connectTimeout = .milliseconds(500)
-        let runner = BenchRunner(options: options, baseURL: "http://127.0.0.1:\(closedPort())", serverProcessID: nil) { _ in }
+        let closed = ReservedClosedPort()
+        defer { withExtendedLifetime(closed) {} }
+        let runner = BenchRunner(options: options, baseURL: "http://127.0.0.1:\(closed.port)", serverProcessID: nil) { _ in }
         let report = await runner.run()
         #expect(report.results.first?.status == .inconclusive)
         #expect(report.exitStatus == .inconclusive)

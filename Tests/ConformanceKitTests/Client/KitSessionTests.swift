@@ -98,7 +98,9 @@ struct KitSessionTests {
 
     @Test(arguments: [TransportKind.webSocket, .polling])
     func unreachableServerIsInconclusive(transport: TransportKind) async throws {
-        let context = ScenarioContext(scenarioID: "t", seed: 1, runToken: "t", target: BaseURLTarget(baseURL: "http://127.0.0.1:\(closedPort())"))
+        let closed = ReservedClosedPort()
+        defer { withExtendedLifetime(closed) {} }
+        let context = ScenarioContext(scenarioID: "t", seed: 1, runToken: "t", target: BaseURLTarget(baseURL: "http://127.0.0.1:\(closed.port)"))
         await #expect(throws: ScenarioInconclusive.self) { _ = try await context.connect("x#1", transport: transport) }
         await #expect(throws: ScenarioInconclusive.self) { _ = try await context.post(sender: "a", receiver: "b", content: "c") }
         await #expect(throws: ScenarioInconclusive.self) { _ = try await context.rawConnection("raw#1") }

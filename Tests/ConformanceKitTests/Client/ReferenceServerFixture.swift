@@ -26,8 +26,9 @@ final class ReferenceServerFixture: Sendable {
     }
 }
 
-/// A port nothing listens on (bound, then released).
-func closedPort() -> Int {
+/// A port nothing listened on a moment ago (bound, then released), to start a server on. For a port
+/// that must refuse connections, use `ReservedClosedPort`.
+func freePort() -> Int {
     let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     defer { close(descriptor) }
     var address = sockaddr_in()
@@ -38,4 +39,27 @@ func closedPort() -> Int {
     _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) } }
     _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) } }
     return Int(UInt16(bigEndian: address.sin_port))
+}
+
+/// A port of 127.0.0.1 that refuses connections for as long as this value lives: bound, so no other
+/// socket (a port-0 listener of a test running in parallel included) can take it, but not listening,
+/// so a connect to it is refused. Releasing a port and hoping it stays free is a race between tests.
+final class ReservedClosedPort: Sendable {
+    let port: Int
+    private let descriptor: Int32
+
+    init() {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        self.descriptor = descriptor
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) } }
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) } }
+        port = Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    deinit { close(descriptor) }
 }

@@ -15,9 +15,11 @@ struct ScenarioCatalogTests {
             alone.prerequisites = []
             return alone
         }
+        let closed = ReservedClosedPort()
+        defer { withExtendedLifetime(closed) {} }
         let runner = ConformanceRunner(
             scenarios: scenarios, options: RunnerOptions(concurrency: 8, scenarioTimeout: .seconds(20), capabilities: [.restart, .crash]),
-            target: BaseURLTarget(baseURL: "http://127.0.0.1:\(closedPort())"))
+            target: BaseURLTarget(baseURL: "http://127.0.0.1:\(closed.port)"))
         let report = await runner.run()
         #expect(report.results.count == scenarios.count)
         for result in report.results {

@@ -8,7 +8,7 @@ struct CommandTargetTests {
         let directory = NSTemporaryDirectory() + "kit-target-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let port = closedPort()
+        let port = freePort()
         let target = CommandTarget(
             command: "exec '\(ConformProcess.executable)' --serve-reference --port \(port) --db '\(directory)/m.db' --log-level error",
             baseURL: "http://127.0.0.1:\(port)", startTimeout: .seconds(10), stopGrace: .seconds(2))
@@ -29,12 +29,16 @@ struct CommandTargetTests {
     }
 
     @Test func commandTargetReportsACommandThatExits() async {
-        let target = CommandTarget(command: "exit 3", baseURL: "http://127.0.0.1:\(closedPort())", startTimeout: .seconds(5))
+        let closed = ReservedClosedPort()
+        defer { withExtendedLifetime(closed) {} }
+        let target = CommandTarget(command: "exit 3", baseURL: "http://127.0.0.1:\(closed.port)", startTimeout: .seconds(5))
         await #expect(throws: TargetError.self) { try await target.start() }
     }
 
     @Test func urlTargetWithoutCommandsIsInconclusive() async {
-        let target = URLTarget(baseURL: "http://127.0.0.1:\(closedPort())")
+        let closed = ReservedClosedPort()
+        defer { withExtendedLifetime(closed) {} }
+        let target = URLTarget(baseURL: "http://127.0.0.1:\(closed.port)")
         #expect(target.capabilities.isEmpty)
         await #expect(throws: ScenarioInconclusive.self) { try await target.restart() }
         await #expect(throws: ScenarioInconclusive.self) { try await target.crash() }
@@ -56,7 +60,9 @@ struct CommandTargetTests {
     }
 
     @Test func conformAgainstAClosedPortIsInconclusive() async throws {
-        let run = try await ConformProcess.run(["http://127.0.0.1:\(closedPort())", "--filter", "transport"])
+        let closed = ReservedClosedPort()
+        defer { withExtendedLifetime(closed) {} }
+        let run = try await ConformProcess.run(["http://127.0.0.1:\(closed.port)", "--filter", "transport"])
         #expect(run.status == 2)
         #expect(run.output.contains("0 passed, 0 failed"))
     }
