@@ -106,24 +106,20 @@ public struct BenchOptions: Sendable, Equatable {
     /// Parses the arguments after `bench`.
     public static func parse(_ arguments: [String]) throws(ConformUsageError) -> BenchOptions {
         var options = BenchOptions()
-        var remaining = arguments[...]
-        while let argument = remaining.popFirst() {
-            if !argument.hasPrefix("-") {
-                guard options.targetURL == nil else { throw ConformUsageError("unexpected argument '\(argument)' (the URL is already \(options.targetURL ?? ""))") }
+        var reader = ArgumentReader(arguments)
+        while let item = reader.next() {
+            let name: String
+            switch item {
+            case .positional(let argument):
+                guard options.targetURL == nil else {
+                    throw ConformUsageError("unexpected argument '\(argument)' (the URL is already \(options.targetURL ?? ""))")
+                }
                 options.targetURL = try ConformOptions.url(argument)
                 continue
+            case .option(let option):
+                name = option
             }
-            var name = argument
-            var inlineValue: String?
-            if argument.hasPrefix("--"), let equals = argument.firstIndex(of: "=") {
-                name = String(argument[..<equals])
-                inlineValue = String(argument[argument.index(after: equals)...])
-            }
-            func value() throws(ConformUsageError) -> String {
-                if let inlineValue { return inlineValue }
-                guard let next = remaining.popFirst() else { throw ConformUsageError("\(name) needs a value") }
-                return next
-            }
+            func value() throws(ConformUsageError) -> String { try reader.value() }
             func count(_ range: ClosedRange<Int>) throws(ConformUsageError) -> Int {
                 try ConformOptions.integer(name, value(), range: range)
             }
@@ -133,7 +129,7 @@ public struct BenchOptions: Sendable, Equatable {
                 options.isHelp = true
                 return options
             case "-q", "--quiet":
-                if inlineValue != nil { throw ConformUsageError("\(name) takes no value") }
+                try reader.flag()
                 options.isQuiet = true
             case "--workloads": options.workloads = try workloads(value())
             case "--users": options.users = try count(1...100_000)

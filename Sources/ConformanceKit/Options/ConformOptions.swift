@@ -64,32 +64,21 @@ public struct ConformOptions: Sendable, Equatable {
             options.command = .bench(arguments: Array(arguments.dropFirst()))
             return options
         }
-        var remaining = arguments[...]
-        var isAfterDoubleDash = false
-        while let argument = remaining.popFirst() {
-            if isAfterDoubleDash || !argument.hasPrefix("-") || argument == "-" {
-                guard options.targetURL == nil else { throw ConformUsageError("unexpected argument '\(argument)' (the URL is already \(options.targetURL ?? ""))") }
+        var reader = ArgumentReader(arguments)
+        while let item = reader.next() {
+            let name: String
+            switch item {
+            case .positional(let argument):
+                guard options.targetURL == nil else {
+                    throw ConformUsageError("unexpected argument '\(argument)' (the URL is already \(options.targetURL ?? ""))")
+                }
                 options.targetURL = try url(argument)
                 continue
+            case .option(let option):
+                name = option
             }
-            if argument == "--" {
-                isAfterDoubleDash = true
-                continue
-            }
-            var name = argument
-            var inlineValue: String?
-            if argument.hasPrefix("--"), let equals = argument.firstIndex(of: "=") {
-                name = String(argument[..<equals])
-                inlineValue = String(argument[argument.index(after: equals)...])
-            }
-            func value() throws(ConformUsageError) -> String {
-                if let inlineValue { return inlineValue }
-                guard let next = remaining.popFirst() else { throw ConformUsageError("\(name) needs a value") }
-                return next
-            }
-            func flag() throws(ConformUsageError) {
-                if inlineValue != nil { throw ConformUsageError("\(name) takes no value") }
-            }
+            func value() throws(ConformUsageError) -> String { try reader.value() }
+            func flag() throws(ConformUsageError) { try reader.flag() }
             switch name {
             case "-h", "--help":
                 options.command = .help
