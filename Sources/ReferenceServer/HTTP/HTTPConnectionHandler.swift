@@ -1,3 +1,4 @@
+import MessageStore
 import NetworkCore
 import WireCodecs
 
@@ -162,7 +163,27 @@ final class HTTPConnectionHandler: ConnectionHandler {
         } else if slot.isHTTP10 {
             response.head.headers.replaceOrAdd(name: "Connection", value: "keep-alive")
         }
-        slots[index].response = response.serialized()
+        store(response.serialized(), at: index, closesConnection: isClosing)
+    }
+
+    /// Supplies the `201` for a committed `POST /messages` (Spec SEND-1): prebuilt bytes, or the
+    /// general path when a response hook may rewrite it.
+    func completeCreated(sequence: UInt64, message: StoredMessage, origin: String?) {
+        guard core.configuration.hooks.response == nil else {
+            let body = MessengerEvents.successBody(message)
+            complete(sequence: sequence, response: .json(status: 201, body: body, origin: origin))
+            return
+        }
+        guard let index = slots.firstIndex(where: { $0.sequence == sequence }), slots[index].response == nil else { return }
+        let slot = slots[index]
+        let isClosing = !slot.isKeepAlive
+        let field: HTTPResponse.ConnectionField = isClosing ? .close : slot.isHTTP10 ? .keepAlive : .none
+        store(HTTPResponse.createdBytes(for: message, origin: origin, connection: field), at: index, closesConnection: isClosing)
+    }
+
+    /// Records the answer of `slots[index]` and writes every answer now in order.
+    private func store(_ bytes: [UInt8], at index: Int, closesConnection isClosing: Bool) {
+        slots[index].response = bytes
         slots[index].closesConnection = isClosing
         slots[index].heldPollSID = nil
         guard index == 0, let connection, !connection.isClosed else { return }
