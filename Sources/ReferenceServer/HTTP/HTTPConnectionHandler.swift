@@ -31,7 +31,11 @@ final class HTTPConnectionHandler: ConnectionHandler {
     private var isFinished = false
     private var isUpgraded = false
     private var requestTimer: TimerID?
+    /// One long-lived idle timer: responses and reads only move `idleDeadline`; the timer, when it
+    /// fires early, re-arms itself for the current deadline (no cancel and reschedule per response).
     private var idleTimer: TimerID?
+    /// When the connection counts as idle, if nothing happens before; nil while a request is owed.
+    private var idleDeadline: ContinuousClock.Instant?
 
     /// The connection this handler serves (weak: the connection owns its handler).
     private weak var connection: Connection?
@@ -226,20 +230,31 @@ final class HTTPConnectionHandler: ConnectionHandler {
                 self.requestTimedOut(connection)
             }
         }
-        if let idleTimer {
-            context.cancelTimer(idleTimer)
-            self.idleTimer = nil
-        }
         if slots.isEmpty && parser.isIdle {
-            let timeout = Duration.milliseconds(core.configuration.idleTimeout)
-            idleTimer = context.scheduleTimer(after: timeout) { [weak self, weak connection] _ in
-                guard let self, let connection else { return }
-                self.idleTimer = nil
-                guard self.slots.isEmpty, !self.isFinished else { return }
-                self.core.logger.log(.debug, "connection \(connection.id): idle timeout")
-                self.isFinished = true
-                connection.close()
+            let deadline = context.now.advanced(by: .milliseconds(core.configuration.idleTimeout))
+            idleDeadline = deadline
+            if idleTimer == nil { armIdleTimer(connection, at: deadline) }
+        } else {
+            idleDeadline = nil
+        }
+    }
+
+    /// Schedules the idle timer; when it fires it closes the connection if the deadline has come,
+    /// re-arms for a later deadline, or stops when no deadline is set (a request is owed).
+    private func armIdleTimer(_ connection: Connection, at deadline: ContinuousClock.Instant) {
+        idleTimer = connection.context.scheduleTimer(at: deadline) { [weak self, weak connection] context in
+            guard let self, let connection else { return }
+            self.idleTimer = nil
+            guard let deadline = self.idleDeadline else { return }
+            if context.now < deadline {
+                self.armIdleTimer(connection, at: deadline)
+                return
             }
+            self.idleDeadline = nil
+            guard self.slots.isEmpty, !self.isFinished else { return }
+            self.core.logger.log(.debug, "connection \(connection.id): idle timeout")
+            self.isFinished = true
+            connection.close()
         }
     }
 
@@ -263,5 +278,6 @@ final class HTTPConnectionHandler: ConnectionHandler {
         if let idleTimer { context.cancelTimer(idleTimer) }
         requestTimer = nil
         idleTimer = nil
+        idleDeadline = nil
     }
 }
