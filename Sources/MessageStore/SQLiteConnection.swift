@@ -13,6 +13,9 @@ public final class SQLiteConnection {
     public let path: String
     private var handle: OpaquePointer?
     private var statementCache: [String: SQLiteStatement] = [:]
+    /// BEGIN and COMMIT, prepared once (a transaction per group commit; `sqlite3_exec` would parse them each time).
+    private var beginStatements: [TransactionKind: SQLiteStatement] = [:]
+    private var commitStatement: SQLiteStatement?
 
     /// Opens (or creates, with the default flags) the database at `path`.
     public init(path: String, flags: Int32 = SQLiteConnection.defaultFlags) throws(SQLiteError) {
@@ -38,6 +41,8 @@ public final class SQLiteConnection {
     /// Finalizes cached statements and closes the connection. Further use throws `SQLITE_MISUSE`.
     public func close() {
         statementCache.removeAll()
+        beginStatements.removeAll()
+        commitStatement = nil
         guard let handle else { return }
         self.handle = nil
         // close_v2 defers the close until statements still held elsewhere are finalized.
@@ -109,15 +114,33 @@ public final class SQLiteConnection {
         _ kind: TransactionKind = .immediate,
         _ body: () throws -> Result
     ) throws -> Result {
-        try execute("BEGIN \(kind.rawValue) TRANSACTION")
+        try begin(kind)
         do {
             let result = try body()
-            try execute("COMMIT TRANSACTION")
+            try commit()
             return result
         } catch {
             rollbackIfNeeded()
             throw error
         }
+    }
+
+    /// `BEGIN <kind> TRANSACTION`, from a statement prepared once per kind.
+    private func begin(_ kind: TransactionKind) throws(SQLiteError) {
+        if let statement = beginStatements[kind] { return try statement.run() }
+        let sql = "BEGIN \(kind.rawValue) TRANSACTION"
+        let statement = try SQLiteStatement(database: openHandle(sql: sql), sql: sql)
+        beginStatements[kind] = statement
+        try statement.run()
+    }
+
+    /// `COMMIT TRANSACTION`, from a statement prepared once.
+    private func commit() throws(SQLiteError) {
+        if let commitStatement { return try commitStatement.run() }
+        let sql = "COMMIT TRANSACTION"
+        let statement = try SQLiteStatement(database: openHandle(sql: sql), sql: sql)
+        commitStatement = statement
+        try statement.run()
     }
 
     /// Rolls back the open transaction, if any. A failed COMMIT may leave it open, or SQLite may

@@ -47,4 +47,29 @@ struct MessageTimestampTests {
             day += 97
         }
     }
+
+    /// The formatting replaced by the byte writer: interpolated, zero-padded components.
+    static func interpolated(_ milliseconds: Int64) -> String {
+        func padded(_ value: Int64, _ width: Int) -> String {
+            let digits = String(value)
+            return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
+        }
+        let clamped = min(max(milliseconds, MessageTimestamp.minimumMilliseconds), MessageTimestamp.maximumMilliseconds)
+        var days = clamped / 86_400_000
+        var ofDay = clamped % 86_400_000
+        if ofDay < 0 { days -= 1; ofDay += 86_400_000 }
+        let (year, month, day) = MessageTimestamp.civilDate(daysSince1970: days)
+        return "\(padded(year, 4))-\(padded(month, 2))-\(padded(day, 2))T\(padded(ofDay / 3_600_000, 2)):"
+            + "\(padded(ofDay / 60_000 % 60, 2)):\(padded(ofDay / 1000 % 60, 2)).\(padded(ofDay % 1000, 3))Z"
+    }
+
+    @Test func agreesWithInterpolatedFormattingOverTheWholeRange() {
+        var state: UInt64 = 0x7157_A3B9
+        for _ in 0..<5000 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            let span = UInt64(MessageTimestamp.maximumMilliseconds - MessageTimestamp.minimumMilliseconds)
+            let milliseconds = MessageTimestamp.minimumMilliseconds + Int64((state >> 1) % span)
+            #expect(MessageTimestamp.string(millisecondsSince1970: milliseconds) == Self.interpolated(milliseconds))
+        }
+    }
 }

@@ -1,3 +1,4 @@
+import MessageStore
 import NetworkCore
 import WireCodecs
 
@@ -30,7 +31,11 @@ final class HTTPConnectionHandler: ConnectionHandler {
     private var isFinished = false
     private var isUpgraded = false
     private var requestTimer: TimerID?
+    /// One long-lived idle timer: responses and reads only move `idleDeadline`; the timer, when it
+    /// fires early, re-arms itself for the current deadline (no cancel and reschedule per response).
     private var idleTimer: TimerID?
+    /// When the connection counts as idle, if nothing happens before; nil while a request is owed.
+    private var idleDeadline: ContinuousClock.Instant?
 
     /// The connection this handler serves (weak: the connection owns its handler).
     private weak var connection: Connection?
@@ -162,7 +167,27 @@ final class HTTPConnectionHandler: ConnectionHandler {
         } else if slot.isHTTP10 {
             response.head.headers.replaceOrAdd(name: "Connection", value: "keep-alive")
         }
-        slots[index].response = response.serialized()
+        store(response.serialized(), at: index, closesConnection: isClosing)
+    }
+
+    /// Supplies the `201` for a committed `POST /messages` (Spec SEND-1): prebuilt bytes, or the
+    /// general path when a response hook may rewrite it.
+    func completeCreated(sequence: UInt64, message: StoredMessage, origin: String?) {
+        guard core.configuration.hooks.response == nil else {
+            let body = MessengerEvents.successBody(message)
+            complete(sequence: sequence, response: .json(status: 201, body: body, origin: origin))
+            return
+        }
+        guard let index = slots.firstIndex(where: { $0.sequence == sequence }), slots[index].response == nil else { return }
+        let slot = slots[index]
+        let isClosing = !slot.isKeepAlive
+        let field: HTTPResponse.ConnectionField = isClosing ? .close : slot.isHTTP10 ? .keepAlive : .none
+        store(HTTPResponse.createdBytes(for: message, origin: origin, connection: field), at: index, closesConnection: isClosing)
+    }
+
+    /// Records the answer of `slots[index]` and writes every answer now in order.
+    private func store(_ bytes: [UInt8], at index: Int, closesConnection isClosing: Bool) {
+        slots[index].response = bytes
         slots[index].closesConnection = isClosing
         slots[index].heldPollSID = nil
         guard index == 0, let connection, !connection.isClosed else { return }
@@ -205,20 +230,31 @@ final class HTTPConnectionHandler: ConnectionHandler {
                 self.requestTimedOut(connection)
             }
         }
-        if let idleTimer {
-            context.cancelTimer(idleTimer)
-            self.idleTimer = nil
-        }
         if slots.isEmpty && parser.isIdle {
-            let timeout = Duration.milliseconds(core.configuration.idleTimeout)
-            idleTimer = context.scheduleTimer(after: timeout) { [weak self, weak connection] _ in
-                guard let self, let connection else { return }
-                self.idleTimer = nil
-                guard self.slots.isEmpty, !self.isFinished else { return }
-                self.core.logger.log(.debug, "connection \(connection.id): idle timeout")
-                self.isFinished = true
-                connection.close()
+            let deadline = context.now.advanced(by: .milliseconds(core.configuration.idleTimeout))
+            idleDeadline = deadline
+            if idleTimer == nil { armIdleTimer(connection, at: deadline) }
+        } else {
+            idleDeadline = nil
+        }
+    }
+
+    /// Schedules the idle timer; when it fires it closes the connection if the deadline has come,
+    /// re-arms for a later deadline, or stops when no deadline is set (a request is owed).
+    private func armIdleTimer(_ connection: Connection, at deadline: ContinuousClock.Instant) {
+        idleTimer = connection.context.scheduleTimer(at: deadline) { [weak self, weak connection] context in
+            guard let self, let connection else { return }
+            self.idleTimer = nil
+            guard let deadline = self.idleDeadline else { return }
+            if context.now < deadline {
+                self.armIdleTimer(connection, at: deadline)
+                return
             }
+            self.idleDeadline = nil
+            guard self.slots.isEmpty, !self.isFinished else { return }
+            self.core.logger.log(.debug, "connection \(connection.id): idle timeout")
+            self.isFinished = true
+            connection.close()
         }
     }
 
@@ -242,5 +278,6 @@ final class HTTPConnectionHandler: ConnectionHandler {
         if let idleTimer { context.cancelTimer(idleTimer) }
         requestTimer = nil
         idleTimer = nil
+        idleDeadline = nil
     }
 }

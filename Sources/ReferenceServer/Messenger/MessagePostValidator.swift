@@ -27,7 +27,27 @@ public struct MessagePostValidator: Sendable {
     }
 
     /// Validates a POST body: a JSON object with string `sender`, `receiver`, `content`.
+    ///
+    /// Hot path: a flat object of plain strings (the usual body) is read by `JSONFlatObjectScanner`
+    /// without a `JSONValue` tree; anything else goes through `JSONParser`. Both give the same
+    /// verdict, refusal reasons included (tested on every vector and on generated bodies).
     public func validatePostBody(_ body: [UInt8]) -> Result<NewMessage, Refusal> {
+        guard jsonMaxDepth >= 1, let members = JSONFlatObjectScanner.members(body) else {
+            return validatePostBodyWithParser(body)
+        }
+        // As `JSONValue`'s subscript: the last member of that name. Every member is a string.
+        let field = { (key: String) -> Result<String, Refusal> in
+            guard let value = members.last(where: { $0.key == key })?.value else { return .failure(Self.missingField(key)) }
+            return .success(value)
+        }
+        switch field("sender") {
+        case .success(let sender): return validate(sender: sender, field: field)
+        case .failure(let refusal): return .failure(refusal)
+        }
+    }
+
+    /// `validatePostBody` through the full `JSONParser` tree (the path for anything unusual).
+    func validatePostBodyWithParser(_ body: [UInt8]) -> Result<NewMessage, Refusal> {
         let value: JSONValue
         do {
             value = try JSONParser.parse(body, maxDepth: jsonMaxDepth)
@@ -52,13 +72,17 @@ public struct MessagePostValidator: Sendable {
     }
 
     private func validate(sender: String, fields: JSONValue) -> Result<NewMessage, Refusal> {
+        validate(sender: sender) { requireString(fields, $0) }
+    }
+
+    private func validate(sender: String, field: (String) -> Result<String, Refusal>) -> Result<NewMessage, Refusal> {
         let receiver: String
         let content: String
-        switch requireString(fields, "receiver") {
+        switch field("receiver") {
         case .success(let name): receiver = name
         case .failure(let refusal): return .failure(refusal)
         }
-        switch requireString(fields, "content") {
+        switch field("content") {
         case .success(let text): content = text
         case .failure(let refusal): return .failure(refusal)
         }
@@ -74,10 +98,14 @@ public struct MessagePostValidator: Sendable {
     }
 
     private func requireString(_ object: JSONValue, _ key: String) -> Result<String, Refusal> {
-        guard let member = object[key] else { return .failure(Refusal(status: 400, reason: "missing field: \(key)")) }
+        guard let member = object[key] else { return .failure(Self.missingField(key)) }
         guard case .string(let text) = member else {
             return .failure(Refusal(status: 400, reason: "field \(key) must be a string"))
         }
         return .success(text)
+    }
+
+    private static func missingField(_ key: String) -> Refusal {
+        Refusal(status: 400, reason: "missing field: \(key)")
     }
 }

@@ -10,6 +10,8 @@ extension ServerCore {
     enum Effect {
         /// Answer an HTTP request (through its connection's `HTTPConnectionHandler`, in request order).
         case respond(PendingRequest, HTTPResponse)
+        /// Answer a committed `POST /messages` with its `201` (prebuilt bytes on the hot path).
+        case respondCreated(PendingRequest, StoredMessage)
         /// Write WebSocket frame bytes (the same array may go to many connections).
         case writeWebSocket(ConnectionID, [UInt8])
         /// Send a close frame and close the WebSocket once flushed.
@@ -294,6 +296,9 @@ extension ServerCore {
             case .respond(let request, let response):
                 (context.connection(request.connection)?.handler as? HTTPConnectionHandler)?
                     .complete(sequence: request.sequence, response: response)
+            case .respondCreated(let request, let message):
+                (context.connection(request.connection)?.handler as? HTTPConnectionHandler)?
+                    .completeCreated(sequence: request.sequence, message: message, origin: request.origin)
             case .writeWebSocket(let id, let bytes):
                 context.connection(id)?.write(bytes)
             case .closeWebSocket(let id, let code):

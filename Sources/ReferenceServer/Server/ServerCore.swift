@@ -401,7 +401,7 @@ final class ServerCore: Sendable {
                 switch (origin, result) {
                 case (.post(let request), .success(let message)):
                     committed.append(message)
-                    work.effects.append(.respond(request, .json(status: 201, body: MessengerEvents.successBody(message), origin: request.origin)))
+                    work.effects.append(.respondCreated(request, message))
                 case (.post(let request), .failure(let error)):
                     work.effects.append(.log(.error, "commit failed: \(error)"))
                     let status = error == .closed ? 503 : 500

@@ -205,6 +205,15 @@ extension HTTPBodyDecoder.Framing {
             return .chunked
         }
         guard !contentLengths.isEmpty else { return fallback }
+        // Hot path: one Content-Length of plain digits (field values arrive trimmed), the same
+        // verdict as the general rules below without splitting, trimming or converting Strings.
+        if contentLengths.count == 1 {
+            switch plainLength(contentLengths[0], maxBodySize: maxBodySize) {
+            case .length(let length): return length == 0 ? .none : .length(length)
+            case .tooLarge: throw .bodyTooLarge
+            case .notPlain: break
+            }
+        }
         var digits: Substring?
         for element in contentLengths.flatMap({ $0.split(separator: ",", omittingEmptySubsequences: false) }) {
             let trimmed = Substring(element.trimmingWhitespace())
@@ -219,5 +228,30 @@ extension HTTPBodyDecoder.Framing {
             length <= maxBodySize
         else { throw .bodyTooLarge }
         return length == 0 ? .none : .length(length)
+    }
+
+    private enum PlainLength {
+        case length(Int)
+        case tooLarge
+        /// Empty, or not only ASCII digits: left to the general rules.
+        case notPlain
+    }
+
+    /// A Content-Length value made of ASCII digits only, read against `maxBodySize`.
+    private static func plainLength(_ value: String, maxBodySize: Int) -> PlainLength {
+        var length = 0
+        var isTooLarge = false
+        var isEmpty = true
+        for byte in value.utf8 {
+            guard HTTPSyntax.isDigit(byte) else { return .notPlain }
+            isEmpty = false
+            if isTooLarge { continue }
+            // Once past maxBodySize (or Int), more digits only grow it: refused whatever follows.
+            let (times10, isOverflow) = length.multipliedReportingOverflow(by: 10)
+            let (sum, isSumOverflow) = times10.addingReportingOverflow(Int(byte - 0x30))
+            if isOverflow || isSumOverflow || sum > maxBodySize { isTooLarge = true } else { length = sum }
+        }
+        if isEmpty { return .notPlain }
+        return isTooLarge ? .tooLarge : .length(length)
     }
 }

@@ -50,7 +50,19 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictionar
     }
 
     static func namesMatch(_ a: String, _ b: String) -> Bool {
-        a.utf8.count == b.utf8.count && a.lowercased() == b.lowercased()
+        guard a.utf8.count == b.utf8.count else { return false }
+        // Hot path (every header lookup): two ASCII names compare byte by byte, folding A-Z, with
+        // no allocation. Anything non-ASCII takes the Unicode comparison, so results are unchanged.
+        var isEqual = true
+        for (x, y) in zip(a.utf8, b.utf8) {
+            if x >= 0x80 || y >= 0x80 { return a.lowercased() == b.lowercased() }
+            if isEqual && x != y && asciiLowercase(x) != asciiLowercase(y) { isEqual = false }
+        }
+        return isEqual
+    }
+
+    private static func asciiLowercase(_ byte: UInt8) -> UInt8 {
+        byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte
     }
 }
 

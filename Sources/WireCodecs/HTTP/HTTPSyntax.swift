@@ -93,6 +93,9 @@ enum HTTPSyntax {
 
     /// UTF-8 text when valid, else ISO-8859-1.
     static func decodeText(_ bytes: ArraySlice<UInt8>) -> String {
+        // Hot path (every header name and value): ASCII is valid UTF-8, so decoding is the same
+        // text without the generic validating initialiser.
+        if bytes.allSatisfy({ $0 < 0x80 }) { return String(decoding: bytes, as: UTF8.self) }
         if let text = String(validating: bytes, as: UTF8.self) { return text }
         var text = String()
         text.unicodeScalars.append(contentsOf: bytes.map { Unicode.Scalar($0) })

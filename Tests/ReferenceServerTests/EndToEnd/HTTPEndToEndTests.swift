@@ -158,4 +158,18 @@ import WireCodecs
             #expect(client.connection.isClosedByPeer(within: .seconds(3)))
         }
     }
+
+    /// Each answer moves the idle deadline: requests spaced under the timeout keep the connection
+    /// open well past one timeout (the one idle timer re-arms), and silence then closes it.
+    @Test func activityPostponesTheIdleTimeout() throws {
+        try withServer({ $0.idleTimeout = 600 }) { server in
+            let client = try TestHTTPClient(port: server.port)
+            for _ in 0..<6 {
+                #expect(try client.send("GET", "/nowhere").head.status == 404)
+                usleep(150_000)
+            }
+            #expect(try client.send("GET", "/nowhere").head.status == 404)
+            #expect(client.connection.isClosedByPeer(within: .seconds(5)))
+        }
+    }
 }

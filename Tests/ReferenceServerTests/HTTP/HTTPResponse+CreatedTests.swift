@@ -1,0 +1,46 @@
+import MessageStore
+import Testing
+import WireCodecs
+@testable import ReferenceServer
+
+@Suite struct HTTPResponseCreatedTests {
+    static let messages = [
+        StoredMessage(id: 1, sender: "a", receiver: "b", content: "hi", timestamp: "2026-11-22T12:00:00.000Z"),
+        StoredMessage(id: 9_007_199_254_740_993, sender: "é", receiver: "\"", content: "", timestamp: "x\"\\\u{1}"),
+        StoredMessage(id: -5, sender: "", receiver: "", content: "", timestamp: ""),
+    ]
+    static let origins: [String?] = [nil, "", "http://localhost:3000", "https://é.example", "a\r\nSet-Cookie: x\0y"]
+    static let fields: [HTTPResponse.ConnectionField] = [.none, .close, .keepAlive]
+
+    /// What `HTTPConnectionHandler.complete` writes for the same answer.
+    static func generalBytes(_ message: StoredMessage, origin: String?, field: HTTPResponse.ConnectionField) -> [UInt8] {
+        var response = HTTPResponse.json(status: 201, body: MessengerEvents.successBody(message), origin: origin)
+        switch field {
+        case .none: break
+        case .close: response.head.headers.replaceOrAdd(name: "Connection", value: "close")
+        case .keepAlive: response.head.headers.replaceOrAdd(name: "Connection", value: "keep-alive")
+        }
+        return response.serialized()
+    }
+
+    @Test(arguments: origins)
+    func prebuiltBytesEqualTheGeneralPath(origin: String?) {
+        for message in Self.messages {
+            for field in Self.fields {
+                let fast = HTTPResponse.createdBytes(for: message, origin: origin, connection: field)
+                let general = Self.generalBytes(message, origin: origin, field: field)
+                #expect(fast == general, "\(String(decoding: fast, as: UTF8.self)) vs \(String(decoding: general, as: UTF8.self))")
+            }
+        }
+    }
+
+    @Test func parsesAsA201WithTheSuccessBody() throws {
+        let message = Self.messages[0]
+        var parser = HTTPResponseParser()
+        parser.append(HTTPResponse.createdBytes(for: message, origin: "http://x", connection: .none))
+        let response = try #require(try parser.nextResponse())
+        #expect(response.head.status == 201)
+        #expect(response.head.headers["Access-Control-Allow-Origin"] == "http://x")
+        #expect(response.body == MessengerEvents.successBody(message))
+    }
+}
