@@ -135,10 +135,12 @@ final class ServerCore: Sendable {
 
     func connectionClosed(_ connection: Connection, error: NetworkError?) {
         state.withLock { _ = $0.connections.remove(connection.id) }
+        // A WebSocket carries one Engine.IO session: name it, so its lines can be followed by sid.
+        let session = (connection.handler as? WebSocketConnectionHandler)?.sid.map { " (session \($0))" } ?? ""
         if let error {
-            logger.log(error == .loopShutDown ? .info : .warning, "connection \(connection.id) closed: \(error)")
+            logger.log(error == .loopShutDown ? .info : .warning, "connection \(connection.id)\(session) closed: \(error)")
         } else {
-            logger.log(.info, "connection \(connection.id) closed")
+            logger.log(.info, "connection \(connection.id)\(session) closed")
         }
     }
 

@@ -42,7 +42,7 @@ final class WebSocketConnectionHandler: ConnectionHandler {
             do {
                 message = try parser.nextMessage()
             } catch {
-                core.logger.log(.warning, "connection \(connection.id): WebSocket protocol error: \(error)")
+                core.logger.log(.warning, "connection \(connection.id) (session \(sid ?? "-")): WebSocket protocol error: \(error)")
                 close(connection, code: error.closeCode)
                 return
             }
