@@ -32,8 +32,9 @@ extension KitSession {
         closedSignal.close()
     }
 
-    /// Handles one Engine.IO packet received on either transport.
-    func handle(_ packet: EngineIOPacket, isPolling: Bool) {
+    /// Handles one Engine.IO packet received on either transport; `isPongSent` when the kit's loop has
+    /// already answered this ping on the WebSocket (`KitWebSocketInbound`).
+    func handle(_ packet: EngineIOPacket, isPolling: Bool, isPongSent: Bool = false) {
         context.wireTrace.append(session: label, .received, KitFormat.truncated(packet.encodedText()))
         switch packet {
         case .open:
@@ -47,7 +48,11 @@ extension KitSession {
                 state.pingsReceived += 1
                 state.pingTimes.append(now)
             }
-            if autoPong {
+            if isPongSent {
+                context.wireTrace.append(session: label, .sent, KitFormat.truncated(EngineIOPacket.pong(data).encodedText()))
+            } else if autoPong && isPolling {
+                // On polling the answer is a POST; on a WebSocket the loop answers, or no pong is due
+                // (the server's close frame came first).
                 Task { try? await self.sendEngineIOPackets([.pong(data)]) }
             }
         case .pong(let data):

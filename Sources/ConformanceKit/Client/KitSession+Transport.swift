@@ -45,7 +45,7 @@ extension KitSession {
             let target = Self.target(transport: "websocket")
             trace.append(session: label, .sent, "GET \(target) (WebSocket upgrade)")
             let webSocket: KitWebSocket
-            switch await KitWebSocket.open(address: address, target: target, timeout: timeout) {
+            switch await KitWebSocket.open(address: address, target: target, timeout: timeout, answersEngineIOPings: autoPong) {
             case .success(let opened): webSocket = opened
             case .failure(.unreachable(let reason)):
                 trace.append(session: label, .note, reason)
@@ -134,7 +134,7 @@ extension KitSession {
 
     private static func describe(_ received: KitWebSocket.Received) -> String {
         switch received {
-        case .message(let message): "\(message)"
+        case .message(let message), .answered(let message): "\(message)"
         case .closed: "the connection closed"
         case .timedOut: "nothing"
         case .protocolError(let error): "an invalid WebSocket frame: \(error)"
@@ -152,23 +152,21 @@ extension KitSession {
 
     // MARK: Readers
 
+    /// Reads the WebSocket until it closes. Pings were answered on the kit's loop already
+    /// (`KitWebSocketInbound`); here they are recorded.
     func runWebSocketReader(_ webSocket: KitWebSocket) async {
         while true {
             switch await webSocket.receive(timeout: .seconds(3600)) {
             case .message(.text(let text)):
-                do {
-                    handle(try EngineIOPacket.decode(text: text), isPolling: false)
-                } catch {
-                    context.wireTrace.append(session: label, .received, KitFormat.truncated(text))
-                    violation("a malformed Engine.IO packet '\(KitFormat.truncated(text, limit: 80))': \(error)")
-                }
-            case .message(.binary(let bytes)):
+                handleWebSocketText(text, isPongSent: false)
+            case .answered(.text(let text)):
+                handleWebSocketText(text, isPongSent: true)
+            case .message(.binary(let bytes)), .answered(.binary(let bytes)):
                 handle(.binaryMessage(bytes), isPolling: false)
-            case .message(.ping(let data)):
-                webSocket.sendFrame(opcode: .pong, payload: data)
-            case .message(.pong):
+            case .message(.ping), .answered(.ping), .message(.pong), .answered(.pong):
+                // WebSocket pings are answered on the loop (or not at all after the server's close frame).
                 break
-            case .message(.close(let code, let reason)):
+            case .message(.close(let code, let reason)), .answered(.close(let code, let reason)):
                 context.wireTrace.append(session: label, .received, "WebSocket close \(code.map(String.init) ?? "(no code)") \(reason)")
                 let isByClient = state.withLock { $0.isClosedByClient }
                 if !isByClient { webSocket.close() }
@@ -187,6 +185,17 @@ extension KitSession {
         }
     }
 
+    private func handleWebSocketText(_ text: String, isPongSent: Bool) {
+        do {
+            handle(try EngineIOPacket.decode(text: text), isPolling: false, isPongSent: isPongSent)
+        } catch {
+            context.wireTrace.append(session: label, .received, KitFormat.truncated(text))
+            violation("a malformed Engine.IO packet '\(KitFormat.truncated(text, limit: 80))': \(error)")
+        }
+    }
+
+    /// Polls until the session closes or upgrades. Pings that come in a poll are answered by a POST
+    /// from the cooperative pool (the poll itself is async I/O), unlike WebSocket pings.
     func runPollLoop() async {
         defer {
             state.withLock { $0.isPollInFlight = false }
@@ -243,7 +252,7 @@ extension KitSession {
         let target = Self.target(transport: "websocket", sid: openPayload.sid)
         context.wireTrace.append(session: label, .sent, "GET \(target) (WebSocket upgrade)")
         let webSocket: KitWebSocket
-        switch await KitWebSocket.open(address: address, target: target, timeout: timeout) {
+        switch await KitWebSocket.open(address: address, target: target, timeout: timeout, answersEngineIOPings: autoPong) {
         case .success(let opened): webSocket = opened
         case .failure(.unreachable(let reason)): throw ScenarioInconclusive("server unreachable: \(reason)")
         case .failure(let failure):

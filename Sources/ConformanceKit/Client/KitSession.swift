@@ -3,10 +3,12 @@ import WireCodecs
 
 /// One Engine.IO session with its Socket.IO connection to `/`, as a scenario drives it.
 ///
-/// The transport (WebSocket or long-polling) is read by a task of its own that answers pings
-/// (`autoPong`), records every event in the history and the wire trace, and notes anything the server
-/// got wrong in `protocolViolations`. Every wait is bounded and ends on cancellation. Opened by
-/// `ScenarioContext.connect`. Engine.IO v4, Socket.IO v5; Spec §1.
+/// The transport (WebSocket or long-polling) is read by a task of its own that records every event in
+/// the history and the wire trace, and notes anything the server got wrong in `protocolViolations`.
+/// Pings are answered (`autoPong`) on the kit's loop thread for a WebSocket, so a starved cooperative
+/// pool cannot delay the pong past pingTimeout, and by a POST from the reader task on polling. Every
+/// wait is bounded and ends on cancellation. Opened by `ScenarioContext.connect`. Engine.IO v4,
+/// Socket.IO v5; Spec §1.
 public final class KitSession: Sendable {
     public let label: String
     /// The handshake's open packet data.

@@ -2,7 +2,9 @@ import NetworkCore
 import Synchronization
 
 /// One outgoing TCP connection of the kit: the `Connection` lives on the kit's loop, this is its
-/// thread-safe face (received bytes queued for async readers, writes handed to the loop).
+/// thread-safe face (received bytes queued for async readers, or handed to a `KitLoopReader` on the
+/// loop once `divertReads` ran; writes handed to the loop, each as one whole buffer, so the loop's own
+/// writes never land inside one of them).
 final class KitTCPConnection: Sendable {
     /// How a connect attempt ended.
     enum ConnectOutcome: Sendable {
@@ -79,6 +81,37 @@ final class KitTCPConnection: Sendable {
     /// Closes at once.
     func close() { onConnection { $0.close() } }
 
+    /// Sends `bytes` and closes in the same loop task: nothing the loop writes can follow them.
+    func sendAndClose(_ bytes: [UInt8]) {
+        onConnection { connection in
+            connection.write(bytes)
+            connection.close()
+        }
+    }
+
+    /// From now on, received bytes go to the reader `makeReader` creates on the loop thread instead of
+    /// `read`: first `leftover` (bytes already read but not consumed), then the bytes queued and not yet
+    /// read, then every read as it arrives; `didClose` when the connection closes (at once if it has).
+    func divertReads(leftover: [UInt8], to makeReader: @escaping @Sendable () -> any KitLoopReader) {
+        let isAccepted = loop.execute { [self] context in
+            let reader = makeReader()
+            let connection = connectionID.withLock { $0 }.flatMap { context.connection($0) }
+            let handler = connection?.handler as? Handler
+            handler?.reader = reader
+            var pending = leftover
+            while let bytes = received.poll() { pending += bytes }
+            if !pending.isEmpty { reader.didRead(pending, on: handler == nil ? nil : connection) }
+            if handler == nil { reader.didClose() }
+        }
+        guard !isAccepted else { return }
+        // The loop has shut down, so the connection is closed: the reader gets what was read, then the close.
+        let reader = makeReader()
+        var pending = leftover
+        while let bytes = received.poll() { pending += bytes }
+        if !pending.isEmpty { reader.didRead(pending, on: nil) }
+        reader.didClose()
+    }
+
     /// Stops (or resumes) reading from the socket, so the peer's sends stall (Spec ROBUST-6).
     func setReading(_ isReading: Bool) {
         onConnection { isReading ? $0.resumeReading() : $0.pauseReading() }
@@ -95,6 +128,8 @@ final class KitTCPConnection: Sendable {
     private final class Handler: ConnectionHandler {
         let owner: KitTCPConnection
         private var isConnected = false
+        /// Takes the bytes instead of `owner.received` once set (`divertReads`).
+        var reader: (any KitLoopReader)?
 
         init(owner: KitTCPConnection) { self.owner = owner }
 
@@ -104,7 +139,11 @@ final class KitTCPConnection: Sendable {
         }
 
         func connectionDidRead(_ connection: Connection, _ bytes: UnsafeRawBufferPointer) {
-            owner.received.push(Array(bytes))
+            if let reader {
+                reader.didRead(Array(bytes), on: connection)
+            } else {
+                owner.received.push(Array(bytes))
+            }
         }
 
         func connectionDidClose(_ connection: Connection, error: NetworkError?) {
@@ -112,6 +151,8 @@ final class KitTCPConnection: Sendable {
             if !isConnected { owner.connectOutcome.push(.failed(error?.description ?? "closed")) }
             owner.connectOutcome.close()
             owner.received.close()
+            reader?.didClose()
+            reader = nil
         }
     }
 }

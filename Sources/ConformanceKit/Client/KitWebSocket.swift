@@ -1,12 +1,19 @@
-import Synchronization
+import NetworkCore
 import WireCodecs
 
 /// A client WebSocket over one kit TCP connection: opening handshake, masked frames out (RFC 6455
 /// §5.3), strict client-role parsing in (server frames must be unmasked, §5.1).
+///
+/// After the handshake the received bytes are parsed on the kit's loop thread (`KitWebSocketInbound`),
+/// which answers WebSocket pings, and Engine.IO pings when `answersEngineIOPings`, right there, so a
+/// starved cooperative pool cannot make the kit miss a pingTimeout; `receive` hands on every message.
+/// Every send is one whole frame handed to the loop, so a pong is never written inside another frame.
 final class KitWebSocket: Sendable {
     /// What one receive produced.
-    enum Received: Sendable {
+    enum Received: Sendable, Equatable {
         case message(WebSocketMessage)
+        /// A ping (WebSocket, or an Engine.IO `2…` text) the loop has already answered.
+        case answered(WebSocketMessage)
         /// The TCP connection closed.
         case closed
         case timedOut
@@ -31,18 +38,22 @@ final class KitWebSocket: Sendable {
     }
 
     let connection: KitTCPConnection
-    private let parser: Mutex<WebSocketMessageParser>
+    /// What the loop parsed, in order; closed when the connection closes.
+    private let inbound = KitMailbox<Received>()
 
-    private init(connection: KitTCPConnection, leftover: [UInt8], maxMessageSize: Int) {
+    private init(connection: KitTCPConnection, leftover: [UInt8], maxMessageSize: Int, answersEngineIOPings: Bool) {
         self.connection = connection
-        var parser = WebSocketMessageParser(role: .client, maxFrameSize: maxMessageSize, maxMessageSize: maxMessageSize)
-        parser.append(leftover)
-        self.parser = Mutex(parser)
+        let inbound = self.inbound
+        connection.divertReads(leftover: leftover) {
+            LoopReader(inbound: KitWebSocketInbound(maxMessageSize: maxMessageSize, answersEngineIOPings: answersEngineIOPings), mailbox: inbound)
+        }
     }
 
-    /// Opens a WebSocket to `target` (e.g. `/socket.io/?EIO=4&transport=websocket`).
+    /// Opens a WebSocket to `target` (e.g. `/socket.io/?EIO=4&transport=websocket`); Engine.IO pings
+    /// are answered on the loop when `answersEngineIOPings`.
     static func open(
-        address: KitServerAddress, target: String, timeout: Duration, maxMessageSize: Int = 16 * 1024 * 1024
+        address: KitServerAddress, target: String, timeout: Duration, maxMessageSize: Int = 16 * 1024 * 1024,
+        answersEngineIOPings: Bool = false
     ) async -> Result<KitWebSocket, OpenFailure> {
         let connection: KitTCPConnection
         switch await KitTCPConnection.connect(host: address.host, port: address.port, timeout: timeout) {
@@ -71,7 +82,8 @@ final class KitWebSocket: Sendable {
                         return .failure(.refused(response, "\(error)"))
                     }
                     let leftover = responseParser.takeUnparsedBytes()
-                    return .success(KitWebSocket(connection: connection, leftover: leftover, maxMessageSize: maxMessageSize))
+                    return .success(KitWebSocket(
+                        connection: connection, leftover: leftover, maxMessageSize: maxMessageSize, answersEngineIOPings: answersEngineIOPings))
                 }
             } catch {
                 connection.close()
@@ -96,28 +108,10 @@ final class KitWebSocket: Sendable {
         }
     }
 
-    /// The next message or control frame.
+    /// The next message or control frame (`.protocolError` once, after which the connection is closed).
     func receive(timeout: Duration) async -> Received {
-        let deadline = ContinuousClock.now + timeout
-        while true {
-            let parsed: Result<WebSocketMessage?, WebSocketProtocolError> = parser.withLock { parser in
-                do throws(WebSocketProtocolError) { return .success(try parser.nextMessage()) } catch { return .failure(error) }
-            }
-            switch parsed {
-            case .success(let message?): return .message(message)
-            case .failure(let error):
-                connection.close()
-                return .protocolError(error)
-            case .success(nil): break
-            }
-            let remaining = ContinuousClock.now.duration(to: deadline)
-            guard remaining > .zero else { return .timedOut }
-            switch await connection.read(timeout: remaining) {
-            case .bytes(let bytes): parser.withLock { $0.append(bytes) }
-            case .timedOut: return .timedOut
-            case .closed: return .closed
-            }
-        }
+        if let received = await inbound.next(timeout: timeout) { return received }
+        return inbound.isDrained ? .closed : .timedOut
     }
 
     /// Sends a masked text frame.
@@ -138,11 +132,44 @@ final class KitWebSocket: Sendable {
     /// Sends bytes as they are (malformed frames for robustness scenarios).
     func sendRaw(_ bytes: [UInt8]) { connection.send(bytes) }
 
-    /// Sends a close frame (1000) and closes the TCP connection.
+    /// Sends a close frame (1000) and closes the TCP connection, in one loop task: no pong can follow
+    /// the close frame (RFC 6455 §5.5.1).
     func close(code: UInt16 = WebSocketCloseCode.normalClosure) {
-        sendFrame(opcode: .close, payload: WebSocketCloseCode.payload(code: code))
-        connection.close()
+        var generator = SystemRandomNumberGenerator()
+        let key = WebSocketFrame.makeMaskingKey(using: &generator)
+        var buffer: [UInt8] = []
+        WebSocketFrame.appendFrame(opcode: .close, payload: WebSocketCloseCode.payload(code: code), maskingKey: key, to: &buffer)
+        connection.sendAndClose(buffer)
     }
 
     var isClosed: Bool { connection.isClosed }
+
+    /// Loop-confined: runs `KitWebSocketInbound` on each read and carries its actions out.
+    private final class LoopReader: KitLoopReader {
+        private var inbound: KitWebSocketInbound
+        private let mailbox: KitMailbox<Received>
+        private var generator = SystemRandomNumberGenerator()
+
+        init(inbound: KitWebSocketInbound, mailbox: KitMailbox<Received>) {
+            self.inbound = inbound
+            self.mailbox = mailbox
+        }
+
+        func didRead(_ bytes: [UInt8], on connection: Connection?) {
+            for action in inbound.onReceived(bytes) {
+                switch action {
+                case .reply(let opcode, let payload):
+                    var frame: [UInt8] = []
+                    WebSocketFrame.appendFrame(opcode: opcode, payload: payload, maskingKey: WebSocketFrame.makeMaskingKey(using: &generator), to: &frame)
+                    connection?.write(frame)
+                case .deliver(let received):
+                    mailbox.push(received)
+                case .closeConnection:
+                    connection?.close()
+                }
+            }
+        }
+
+        func didClose() { mailbox.close() }
+    }
 }
