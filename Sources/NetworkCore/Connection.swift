@@ -136,6 +136,17 @@ public final class Connection {
         guard isFlushScheduled else { return }
         isFlushScheduled = false
         guard state == .open, pendingWriteBytes > 0 else { return }
+        guard sendPending() else { return }
+        if pendingWriteBytes == 0 {
+            resetOutbound()
+        } else {
+            updateInterest()
+        }
+    }
+
+    /// Sends buffered bytes until the socket takes no more (EAGAIN) or all are sent; false when a send
+    /// failed and the connection was closed.
+    private func sendPending() -> Bool {
         while pendingWriteBytes > 0 {
             let sent = outbound.withUnsafeBytes { buffer in
                 clinux_send(descriptor, buffer.baseAddress! + outboundStart, buffer.count - outboundStart)
@@ -149,13 +160,9 @@ public final class Connection {
             if code == EINTR { continue }
             if code == EAGAIN || code == EWOULDBLOCK { break }
             close(error: .system(call: "send", errno: code))
-            return
+            return false
         }
-        if pendingWriteBytes == 0 {
-            resetOutbound()
-        } else {
-            updateInterest()
-        }
+        return true
     }
 
     private func flush() {
@@ -164,21 +171,7 @@ public final class Connection {
             updateInterest()
             return
         }
-        while pendingWriteBytes > 0 {
-            let sent = outbound.withUnsafeBytes { buffer in
-                clinux_send(descriptor, buffer.baseAddress! + outboundStart, buffer.count - outboundStart)
-            }
-            if sent > 0 {
-                outboundStart += sent
-                continue
-            }
-            if sent == 0 { break }
-            let code = clinux_errno()
-            if code == EINTR { continue }
-            if code == EAGAIN || code == EWOULDBLOCK { break }
-            close(error: .system(call: "send", errno: code))
-            return
-        }
+        guard sendPending() else { return }
         guard pendingWriteBytes == 0 else { return }
         resetOutbound()
         if isClosingAfterFlush {
