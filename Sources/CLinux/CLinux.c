@@ -4,6 +4,11 @@
 #include <stdio.h>
 #include <string.h>
 #include <pthread.h>
+#include <errno.h>
+#include <stdatomic.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
 
 void clinux_set_thread_name(const char *name) {
     char truncated[16];
@@ -21,16 +26,42 @@ int clinux_epoll_ctl(int epfd, int op, int fd, uint32_t events, uint64_t token) 
     return epoll_ctl(epfd, op, fd, &event);
 }
 
-int clinux_epoll_wait(int epfd, clinux_epoll_event *events, int max, int timeout_ms) {
-    struct epoll_event raw[1024];
-    if (max < 1) max = 1;
-    if (max > 1024) max = 1024;
-    int count = epoll_wait(epfd, raw, max, timeout_ms);
+static int clinux_unpack_events(clinux_epoll_event *events, const struct epoll_event *raw, int count) {
     for (int index = 0; index < count; index++) {
         events[index].events = raw[index].events;
         events[index].token = raw[index].data.u64;
     }
     return count;
+}
+
+/// Set once `epoll_pwait2` answered ENOSYS (kernels before 5.11): later waits go straight to `epoll_wait`.
+static _Atomic int clinux_epoll_pwait2_missing = 0;
+
+int clinux_epoll_wait_nanoseconds(int epfd, clinux_epoll_event *events, int max, int64_t timeout_ns) {
+    struct epoll_event raw[1024];
+    if (max < 1) max = 1;
+    if (max > 1024) max = 1024;
+#ifdef SYS_epoll_pwait2
+    if (!atomic_load_explicit(&clinux_epoll_pwait2_missing, memory_order_relaxed)) {
+        struct timespec timeout;
+        struct timespec *timeout_pointer = NULL;
+        if (timeout_ns >= 0) {
+            timeout.tv_sec = (time_t)(timeout_ns / 1000000000);
+            timeout.tv_nsec = (long)(timeout_ns % 1000000000);
+            timeout_pointer = &timeout;
+        }
+        long count = syscall(SYS_epoll_pwait2, epfd, raw, max, timeout_pointer, NULL, (size_t)0);
+        if (count >= 0 || errno != ENOSYS) return clinux_unpack_events(events, raw, (int)count);
+        atomic_store_explicit(&clinux_epoll_pwait2_missing, 1, memory_order_relaxed);
+    }
+#endif
+    int timeout_ms = -1;
+    if (timeout_ns >= 0) {
+        // Round up so the loop does not wake just before the deadline and spin.
+        int64_t milliseconds = (timeout_ns + 999999) / 1000000;
+        timeout_ms = milliseconds > 86400000 ? 86400000 : (int)milliseconds;
+    }
+    return clinux_unpack_events(events, raw, epoll_wait(epfd, raw, max, timeout_ms));
 }
 
 int clinux_eventfd(void) { return eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC); }

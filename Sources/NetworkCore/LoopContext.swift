@@ -158,8 +158,8 @@ public final class LoopContext {
         var tasks: [EventLoop.Task] = []
         tasks.reserveCapacity(64)
         while true {
-            let count = clinux_epoll_wait(
-                eventLoop.epollDescriptor, events, Int32(configuration.maxEventsPerWait), timeoutMilliseconds())
+            let count = clinux_epoll_wait_nanoseconds(
+                eventLoop.epollDescriptor, events, Int32(configuration.maxEventsPerWait), timeoutNanoseconds())
             now = .now
             if count < 0 {
                 let code = clinux_errno()
@@ -195,15 +195,14 @@ public final class LoopContext {
         closeEverything(tasks: &tasks)
     }
 
-    private func timeoutMilliseconds() -> Int32 {
+    /// Nanoseconds until the next timer is due (0 if overdue), or -1 when there is none.
+    private func timeoutNanoseconds() -> Int64 {
         guard let deadline = timers.nextDeadline() else { return -1 }
         let remaining = ContinuousClock.now.duration(to: deadline)
         guard remaining > .zero else { return 0 }
         let (seconds, attoseconds) = remaining.components
-        if seconds >= 86_400 { return 86_400_000 }
-        // Round up so the loop does not wake just before the deadline and spin.
-        let milliseconds = seconds * 1000 + (attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000
-        return Int32(milliseconds)
+        if seconds >= 86_400 { return 86_400_000_000_000 }
+        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
     }
 
     private func dispatch(_ event: clinux_epoll_event) {

@@ -47,8 +47,10 @@ typedef struct clinux_epoll_event {
 int clinux_epoll_create(void);
 /// `epoll_ctl` with `data.u64 = token`; returns 0 or -1 (errno set).
 int clinux_epoll_ctl(int epfd, int op, int fd, uint32_t events, uint64_t token);
-/// `epoll_wait` into unpacked events; `max` is clamped to 1...1024. Returns the count or -1 (errno set).
-int clinux_epoll_wait(int epfd, clinux_epoll_event *events, int max, int timeout_ms);
+/// Waits for readiness into unpacked events; `max` is clamped to 1...1024; `timeout_ns` < 0 waits forever.
+/// Uses `epoll_pwait2` (Linux 5.11+) so that sub-millisecond timers fire on time; on older kernels,
+/// `epoll_wait` with the timeout rounded up to whole milliseconds. Returns the count or -1 (errno set).
+int clinux_epoll_wait_nanoseconds(int epfd, clinux_epoll_event *events, int max, int64_t timeout_ns);
 
 // MARK: eventfd
 
