@@ -51,7 +51,8 @@ def rows(report):
         tally = result.get("tally")
         if tally:
             put("lost / duplicated / misdelivered", "%d / %d / %d" % (tally["lost"], tally["duplicated"], tally["misdelivered"]))
-        for label, key in (("new_message latency", "deliveryLatency"), ("answer latency", "answerLatency"), ("join → all_messages", "joinLatency")):
+        for label, key in (("new_message latency", "deliveryLatency"), ("answer latency", "answerLatency"), ("join → all_messages", "joinLatency"),
+                           ("disk floor latency", "diskFloorLatency")):
             latency = result.get(key)
             if latency and latency["count"] > 0:
                 for percentile in ("p50", "p99", "p999", "max"):

@@ -49,7 +49,7 @@ public enum NetworkError: Error, Sendable, Hashable, CustomStringConvertible {
     }
 
     /// `strerror` text for an errno value.
-    static func message(for code: Int32) -> String {
+    public static func message(for code: Int32) -> String {
         guard let text = strerror(code) else { return "unknown error" }
         return String(cString: text)
     }

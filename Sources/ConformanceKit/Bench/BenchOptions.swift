@@ -32,6 +32,9 @@ public struct BenchOptions: Sendable, Equatable {
     public var rate = 1_000
     public var latencyDuration: Duration = .seconds(5)
     public var latencyUsers = 50
+    /// Latency: a directory on the server's disk where the same open loop is first run against the disk
+    /// alone (`BenchDiskFloor`), to show the floor the disk sets; nil: not measured.
+    public var diskFloorDirectory: String?
     /// Capacity: sessions to reach, and connects in flight at once.
     public var capacitySessions = 10_000
     public var connectConcurrency = 256
@@ -83,6 +86,9 @@ public struct BenchOptions: Sendable, Equatable {
           --rate R                  Latency: messages per second (default 1000).
           --latency-duration SECONDS  Latency: sending time (default 5).
           --latency-users U         Latency: users, one session each (default 50).
+          --disk-floor DIR          Latency: first run the same open loop against the disk alone (a page
+                                    written and fdatasync'ed per message, group commit) in DIR, which
+                                    should hold the server's database: the floor any durable server has.
           --capacity N              Capacity: joined sessions to reach (default 10000).
           --connect-concurrency C   Capacity: connects in flight at once (default 256).
           --history H               History: stored messages of the joining user (default 10000).
@@ -140,6 +146,7 @@ public struct BenchOptions: Sendable, Equatable {
             case "--rate": options.rate = try count(1...1_000_000)
             case "--latency-duration": options.latencyDuration = try seconds()
             case "--latency-users": options.latencyUsers = try count(1...100_000)
+            case "--disk-floor": options.diskFloorDirectory = try ConformOptions.nonEmpty(name, value())
             case "--capacity": options.capacitySessions = try count(1...1_000_000)
             case "--connect-concurrency": options.connectConcurrency = try count(1...100_000)
             case "--history": options.historyMessages = try count(0...10_000_000)

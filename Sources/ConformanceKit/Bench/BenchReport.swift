@@ -65,6 +65,8 @@ public struct BenchReport: Sendable, Codable {
         public var answerLatency: Latency?
         /// From `join` to `all_messages`.
         public var joinLatency: Latency?
+        /// Latency workload with `--disk-floor`: the same open loop against the disk alone (`BenchDiskFloor`).
+        public var diskFloorLatency: Latency?
         public var notes: [String]
 
         public init(workload: BenchOptions.Workload, status: Status, parameters: [String: String] = [:], figures: [Figure] = [], notes: [String] = []) {
@@ -120,7 +122,10 @@ public struct BenchReport: Sendable, Codable {
                     rows.append(("", "delivered refused / unattributable", "\(tally.deliveredRejected) / \(tally.unknown)"))
                 }
             }
-            for (name, latency) in [("new_message latency", result.deliveryLatency), ("answer latency", result.answerLatency), ("join → all_messages", result.joinLatency)] {
+            for (name, latency) in [
+                ("new_message latency", result.deliveryLatency), ("answer latency", result.answerLatency),
+                ("join → all_messages", result.joinLatency), ("disk floor latency", result.diskFloorLatency),
+            ] {
                 guard let latency, latency.count > 0 else { continue }
                 rows.append(("", "\(name) p50/p90/p99/p99.9/max", String(
                     format: "%.3f / %.3f / %.3f / %.3f / %.3f ms", latency.p50, latency.p90, latency.p99, latency.p999, latency.max)))

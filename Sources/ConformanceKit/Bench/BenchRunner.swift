@@ -222,6 +222,16 @@ public struct BenchRunner: Sendable {
             result.notes = [problem] + (await failureNotes(context))
             return result
         }
+        if let directory = options.diskFloorDirectory {
+            progress("[\(label)] disk floor: the same open loop against the disk alone, in \(directory)")
+            let floor = await BenchDiskFloor.measure(directory: directory, rate: options.rate, duration: options.latencyDuration)
+            result.parameters["disk floor directory"] = directory
+            result.diskFloorLatency = BenchReport.Latency(floor.latency)
+            result.figures.append(.init("disk floor rounds (write + fdatasync)", Double(floor.rounds)))
+            result.figures.append(.init("disk floor round p99", BenchReport.Latency(floor.roundDuration).p99, "ms"))
+            result.figures.append(.init("disk floor round max", BenchReport.Latency(floor.roundDuration).max, "ms"))
+            if let error = floor.error { result.notes.append("disk floor: \(error)") }
+        }
         let count = max(1, Int((Double(options.rate) * Self.seconds(options.latencyDuration)).rounded()))
         let rate = Double(options.rate)
         let measure = Measurement(serverProcessID: serverProcessID)

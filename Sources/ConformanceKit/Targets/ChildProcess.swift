@@ -1,6 +1,7 @@
 import Synchronization
 #if canImport(Glibc)
 import Glibc
+import NetworkCore
 #endif
 
 /// A `/bin/sh -c` child in a process group of its own, so that stopping it stops everything it
@@ -29,7 +30,7 @@ public final class ChildProcess: Sendable {
         defer { for pointer in cArguments { free(pointer) } }
         var processID = pid_t()
         let status = posix_spawn(&processID, "/bin/sh", nil, &attributes, &cArguments, environ)
-        guard status == 0 else { throw TargetError("cannot start /bin/sh -c \(command): \(String(cString: strerror(status)))") }
+        guard status == 0 else { throw TargetError("cannot start /bin/sh -c \(command): \(NetworkError.message(for: status))") }
         return ChildProcess(processID: processID, command: command)
     }
 

@@ -11,13 +11,14 @@ import Testing
         #expect(options.rate == 1_000)
         #expect(options.capacitySessions == 10_000)
         #expect(options.historyMessages == 10_000)
+        #expect(options.diskFloorDirectory == nil)
     }
 
     @Test func everyOptionIsParsed() throws {
         let options = try BenchOptions.parse([
             "http://127.0.0.1:5000/", "--workloads", "latency, fanout,latency", "--users=7", "--sessions-per-user", "3",
             "--connections", "4", "--pipeline", "2", "--duration", "1.5", "--rate", "500", "--latency-duration", "2",
-            "--latency-users", "9", "--capacity", "100", "--connect-concurrency", "10", "--history", "50",
+            "--latency-users", "9", "--disk-floor", "/var/lib/messenger", "--capacity", "100", "--connect-concurrency", "10", "--history", "50",
             "--history-joins", "2", "--content-bytes", "64", "--drain-timeout", "3", "--connect-timeout", "4",
             "--server-pid", "1234", "--seed", "0x10", "--json", "out.json", "-q",
         ])
@@ -31,6 +32,7 @@ import Testing
         #expect(options.rate == 500)
         #expect(options.latencyDuration == .seconds(2))
         #expect(options.latencyUsers == 9)
+        #expect(options.diskFloorDirectory == "/var/lib/messenger")
         #expect(options.capacitySessions == 100)
         #expect(options.connectConcurrency == 10)
         #expect(options.historyMessages == 50)
