@@ -113,6 +113,18 @@ public struct MessengerState: Sendable {
         return actions
     }
 
+    /// The history requested by `.loadHistory` could not be read: the join fails as an invalid one does
+    /// (Spec JOIN-7's outcome): an `error` event, nothing bound (what was buffered is dropped, the session
+    /// no longer counts as the user's), and the session stays usable for a later `join`.
+    public mutating func historyFailed(session: SessionID, token: UInt64) -> [Action] {
+        guard let binding = bindings[session], case .joining(_, let expectedToken, _) = binding, token == expectedToken else {
+            return []  // The session closed or joined again meanwhile.
+        }
+        unindex(session, binding)
+        bindings[session] = .unbound
+        return [.emitError(session, message: "could not load the history; join again")]
+    }
+
     /// Messages were committed, in id order: fan each out to the receiver's sessions (Spec DELIVER-1).
     public mutating func messagesCommitted(_ messages: [StoredMessage]) -> [Action] {
         var actions: [Action] = []

@@ -381,7 +381,7 @@ final class ServerCore: Sendable {
                 applyMessenger(actions, state: &state, work: &work)
             case .failure(let error):
                 work.effects.append(.log(.error, "history for \(session) failed: \(error)"))
-                applyMessenger([.emitError(session, message: "could not load the history")], state: &state, work: &work)
+                applyMessenger(state.messenger.historyFailed(session: session, token: token), state: &state, work: &work)
             }
         }
         perform(work.effects, context: context)

@@ -1,5 +1,7 @@
 import Foundation
+import MessageStore
 import ReferenceServer
+import Synchronization
 import Testing
 import WireCodecs
 
@@ -52,6 +54,30 @@ import WireCodecs
             #expect(error.argument?["message"]?.stringValue != nil)
             try client.emit("no_such_event", "1")
             #expect(try client.join("later") == .object([]))
+        }
+    }
+
+    @Test func aFailedHistoryReadAnswersTheJoinWithAnErrorAndALaterJoinWorks() throws {
+        try withServer({ configuration in
+            configuration.hooks.makeStore = { path, storeConfiguration throws(StorageError) in
+                FailingHistoryStore(base: try MessageStore(path: path, configuration: storeConfiguration), failures: 1)
+            }
+        }) { server in
+            _ = try postMessage(port: server.port, sender: "sam", receiver: "fay", content: "before")
+            let client = try TestSocketIOClient(port: server.port)
+            try client.emit("join", #""fay""#)
+            let error = try #require(try client.nextEvent())
+            #expect(error.name == "error")
+            #expect(error.argument?["message"]?.stringValue?.contains("history") == true)
+            // Not bound: a message for fay is not delivered to this session.
+            _ = try postMessage(port: server.port, sender: "sam", receiver: "fay", content: "while unbound")
+            #expect(try client.nextEvent(timeout: .milliseconds(300)) == nil)
+            let history = try #require(try client.join("fay"))
+            #expect(history["sam"]?.arrayValue?.map { $0["content"] } == [.string("before"), .string("while unbound")])
+            _ = try postMessage(port: server.port, sender: "sam", receiver: "fay", content: "after")
+            let event = try #require(try client.nextEvent())
+            #expect(event.name == "new_message")
+            #expect(event.argument?["content"] == .string("after"))
         }
     }
 
@@ -157,4 +183,33 @@ import WireCodecs
             #expect(contents == ["one", "two"])
         }
     }
+}
+
+/// The real store, except that the first `failures` history reads fail.
+private final class FailingHistoryStore: ServerMessageStore {
+    let base: MessageStore
+    let failures: Mutex<Int>
+
+    init(base: MessageStore, failures: Int) {
+        self.base = base
+        self.failures = Mutex(failures)
+    }
+
+    func submit(_ message: NewMessage, completion: @escaping MessageWriter.Completion) { base.submit(message, completion: completion) }
+
+    func history(for user: String, completion: @escaping @Sendable (Result<[StoredMessage], StorageError>) -> Void) {
+        let fails = failures.withLock { count in
+            defer { count = max(0, count - 1) }
+            return count > 0
+        }
+        if fails {
+            completion(.failure(.database(SQLiteError(code: 10, message: "disk I/O error (injected)"))))
+        } else {
+            base.history(for: user, completion: completion)
+        }
+    }
+
+    func closeWriter() { base.closeWriter() }
+    var isWriterClosed: Bool { base.isWriterClosed }
+    func close() { base.close() }
 }

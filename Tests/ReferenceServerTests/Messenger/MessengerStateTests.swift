@@ -34,6 +34,30 @@ import WireCodecs
         #expect(state.historyLoaded(session: alice1, token: 1, messages: history) == [], "a stale load emits nothing")
     }
 
+    @Test func aFailedHistoryReadUnbindsWithAnErrorAndALaterJoinWorks() {
+        var state = joined([(bob, "bob")])
+        state.sessionOpened(alice1)
+        guard case .loadHistory(_, _, let token)? = state.join(alice1, arguments: [.string("alice")]).first else {
+            Issue.record("no load")
+            return
+        }
+        #expect(state.messagesCommitted([message(5)]) == [], "buffered while joining")
+        #expect(state.historyFailed(session: alice1, token: token) == [.emitError(alice1, message: "could not load the history; join again")])
+        #expect(state.user(of: alice1) == nil)
+        #expect(!state.isBound(alice1))
+        #expect(state.sessions(of: "alice") == [])
+        #expect(state.messagesCommitted([message(6)]) == [], "an unbound session receives nothing")
+        #expect(state.historyLoaded(session: alice1, token: token, messages: []) == [], "the failed load is over")
+        #expect(state.historyFailed(session: alice1, token: token) == [], "and reported once")
+        guard case .loadHistory(_, _, let again)? = state.join(alice1, arguments: [.string("alice")]).first else {
+            Issue.record("no second load")
+            return
+        }
+        #expect(state.historyLoaded(session: alice1, token: again, messages: [message(5), message(6)])
+            == [.emitAllMessages(alice1, user: "alice", messages: [message(5), message(6)])])
+        #expect(state.messagesCommitted([message(7)]) == [.emitNewMessage(message(7), to: [alice1])])
+    }
+
     @Test(arguments: [[JSONValue](), [.string("")], [.number(42)], [.null], [.object([])], [.array([.string("alice")])]])
     func invalidJoinEmitsErrorAndBindsNothing(arguments: [JSONValue]) {
         var state = joined([(bob, "bob")])
