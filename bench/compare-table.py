@@ -7,7 +7,8 @@ Reads DIR/reference-<workload>.json and DIR/peer-<workload>.json (written by ben
 for each workload of the comma-separated WORKLOADS (default all, in the bench's order).
 
 Ratios are written so that > 1 favours the reference server: reference/peer for rates,
-peer/reference for times, memory and CPU costs.
+peer/reference for times, memory and CPU costs. Disk floor rows (the disk alone, measured just before
+each server's latency run) get no ratio.
 """
 import json
 import os
@@ -87,7 +88,9 @@ def main():
         value, unit = ref_rows[key]
         other = peer_rows.get(key, ("", ""))[0]
         ratio = ""
-        if isinstance(value, (int, float)) and isinstance(other, (int, float)) and value > 0 and other > 0:
+        # The disk floor measures the disk, not the server: no ratio.
+        if isinstance(value, (int, float)) and isinstance(other, (int, float)) and value > 0 and other > 0 \
+                and not name.startswith("disk floor"):
             favours_lower = any(marker in name or marker in unit for marker in LOWER_IS_BETTER) and "/s" not in unit
             ratio = "%.1f×" % ((other / value) if favours_lower else (value / other))
         suffix = (" " + unit) if unit and not isinstance(value, str) else ""

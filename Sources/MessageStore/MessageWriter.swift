@@ -31,6 +31,10 @@ public final class MessageWriter: Sendable {
         public var failedMessages = 0
         /// Largest batch seen, committed or failed.
         public var largestBatch = 0
+        /// The longest commit (inserts, COMMIT and its fsync), committed or failed.
+        public var longestCommit: Duration = .zero
+        /// Commits that lasted at least `StoreConfiguration.slowCommitThreshold`.
+        public var slowCommits = 0
     }
 
     private struct Submission: Sendable {
@@ -56,6 +60,8 @@ public final class MessageWriter: Sendable {
     private let maxBatchSize: Int
     private let now: @Sendable () -> Date
     private let deliverCompletions: @Sendable (@escaping @Sendable () -> Void) -> Void
+    private let slowCommitThreshold: Duration?
+    private let reportSlowCommit: @Sendable (Duration, Int) -> Void
 
     /// Opens the write connection at `path`: WAL (verified), `synchronous = FULL`, busy timeout, then migrates.
     public init(path: String, configuration: StoreConfiguration = .standard) throws(StorageError) {
@@ -78,6 +84,8 @@ public final class MessageWriter: Sendable {
         self.maxBatchSize = max(1, configuration.maxBatchSize)
         self.now = configuration.now
         self.deliverCompletions = configuration.deliverCompletions
+        self.slowCommitThreshold = configuration.slowCommitThreshold
+        self.reportSlowCommit = configuration.reportSlowCommit
         queue.setSpecific(key: queueKey, value: ())
     }
 
@@ -151,8 +159,14 @@ public final class MessageWriter: Sendable {
                 return batch
             }
             guard !batch.isEmpty else { return }
+            let started = ContinuousClock.now
             let outcome = commit(batch.map(\.message))
+            let duration = ContinuousClock.now - started
+            let isSlow = slowCommitThreshold.map { duration >= $0 } ?? false
+            if isSlow { reportSlowCommit(duration, batch.count) }
             state.withLock { state in
+                state.statistics.longestCommit = max(state.statistics.longestCommit, duration)
+                if isSlow { state.statistics.slowCommits += 1 }
                 switch outcome {
                 case .success:
                     state.statistics.committedBatches += 1

@@ -15,17 +15,26 @@ public struct StoreConfiguration: Sendable {
     /// hops threads once per batch instead of once per message. It must not block waiting for work that
     /// itself waits for the writer (e.g. a synchronous hop to a thread that may be inside `close()`).
     public var deliverCompletions: @Sendable (_ completions: @escaping @Sendable () -> Void) -> Void
+    /// A commit (inserts, COMMIT and its fsync) lasting at least this long is passed to `reportSlowCommit`.
+    /// Default nil: none is reported (the longest is still counted in `MessageWriter.Statistics`).
+    public var slowCommitThreshold: Duration?
+    /// Called on the writer queue, before the batch's completions, with a slow commit's duration and size.
+    public var reportSlowCommit: @Sendable (_ duration: Duration, _ messages: Int) -> Void
 
     public init(
         maxBatchSize: Int = 512,
         busyTimeoutMilliseconds: Int32 = 5_000,
         now: @escaping @Sendable () -> Date = { Date() },
-        deliverCompletions: @escaping @Sendable (_ completions: @escaping @Sendable () -> Void) -> Void = { $0() }
+        deliverCompletions: @escaping @Sendable (_ completions: @escaping @Sendable () -> Void) -> Void = { $0() },
+        slowCommitThreshold: Duration? = nil,
+        reportSlowCommit: @escaping @Sendable (_ duration: Duration, _ messages: Int) -> Void = { _, _ in }
     ) {
         self.maxBatchSize = max(1, maxBatchSize)
         self.busyTimeoutMilliseconds = busyTimeoutMilliseconds
         self.now = now
         self.deliverCompletions = deliverCompletions
+        self.slowCommitThreshold = slowCommitThreshold
+        self.reportSlowCommit = reportSlowCommit
     }
 
     /// The defaults.

@@ -35,6 +35,38 @@ struct MessageWriterTests {
         }
     }
 
+    @Test func commitsAtOrAboveTheThresholdAreReportedWithTheirSize() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let reports = Mutex<[Int]>([])
+        let configuration = StoreConfiguration(
+            slowCommitThreshold: .zero,  // every commit is "slow"
+            reportSlowCommit: { duration, messages in
+                if duration > .zero { reports.withLock { $0.append(messages) } }
+            })
+        let store = try MessageStore(path: directory.path(), configuration: configuration)
+        defer { store.close() }
+        _ = await submitAllAndWait(store.writer, numberedMessages(7), asOneBatch: true)
+        _ = await submitAndWait(store.writer, NewMessage(sender: "a", receiver: "b", content: "c"))
+        #expect(reports.withLock { $0 } == [7, 1])
+        let statistics = store.writer.statistics
+        #expect(statistics.slowCommits == 2)
+        #expect(statistics.longestCommit > .zero)
+    }
+
+    @Test func withoutAThresholdNothingIsReportedButTheLongestCommitIsKept() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let reports = Mutex(0)
+        let store = try MessageStore(
+            path: directory.path(), configuration: StoreConfiguration(reportSlowCommit: { _, _ in reports.withLock { $0 += 1 } }))
+        defer { store.close() }
+        _ = await submitAndWait(store.writer, NewMessage(sender: "a", receiver: "b", content: "c"))
+        #expect(reports.withLock { $0 } == 0)
+        #expect(store.writer.statistics.slowCommits == 0)
+        #expect(store.writer.statistics.longestCommit > .zero)
+    }
+
     @Test func writeConnectionIsFullySynchronous() async throws {
         try await withStore { store, _ async throws in
             // synchronous = FULL (2): every COMMIT fsyncs the WAL before a completion reports success.

@@ -80,6 +80,11 @@ public final class ReferenceServer: Sendable {
                         core.processCommitted(context: context)
                     }
                     if !isAccepted { completions() }
+                },
+                slowCommitThreshold: configuration.slowCommitMilliseconds > 0 ? .milliseconds(configuration.slowCommitMilliseconds) : nil,
+                reportSlowCommit: { duration, messages in
+                    let milliseconds = Double(duration.components.seconds) * 1e3 + Double(duration.components.attoseconds) / 1e15
+                    logger.log(.warning, "slow commit: \(String(format: "%.1f", milliseconds)) ms for \(messages) message(s); their answers and deliveries waited for it (usually the disk's fsync)")
                 })
             if let makeStore = configuration.hooks.makeStore {
                 store = try makeStore(configuration.databasePath, storeConfiguration)

@@ -10,7 +10,7 @@ public enum ServerCommandLine {
         public var description: String { message }
     }
 
-    public static let usage = "usage: reference-server [--host H] [--port N] [--db PATH] [--ping-interval MS] [--ping-timeout MS] [--max-payload BYTES] [--log-level LEVEL]"
+    public static let usage = "usage: reference-server [--host H] [--port N] [--db PATH] [--ping-interval MS] [--ping-timeout MS] [--max-payload BYTES] [--slow-commit MS] [--log-level LEVEL]"
 
     public static let help = """
     reference-server: the reference implementation of the messenger protocol (Spec/SPEC.md v1.0).
@@ -24,6 +24,8 @@ public enum ServerCommandLine {
       --ping-interval MS    Engine.IO pingInterval in milliseconds (default 25000)
       --ping-timeout MS     Engine.IO pingTimeout in milliseconds (default 20000)
       --max-payload BYTES   Engine.IO maxPayload in bytes (default 1000000)
+      --slow-commit MS      log a warning for each commit (insert + fsync) lasting MS or more;
+                            0: never (default 20)
       --log-level LEVEL     error, warning, info or debug (default info)
       -h, --help            this text
 
@@ -65,6 +67,7 @@ public enum ServerCommandLine {
                     configuration.limits.webSocketMaxFrameSize = bytes
                     configuration.limits.webSocketMaxMessageSize = bytes
                     configuration.limits.httpMaxBodySize = max(configuration.limits.httpMaxBodySize, bytes + 64 * 1024)
+                case "--slow-commit": configuration.slowCommitMilliseconds = try integer(argument, in: 0...3_600_000).get()
                 case "--log-level":
                     let name = try value(argument).get()
                     guard let level = LogLevel(name: name) else {

@@ -27,6 +27,9 @@ public struct ServerConfiguration: Sendable {
     public var maxPendingWriteBytes: Int
     /// Most messages committed in one transaction (one fsync). Default 1,024.
     public var maxCommitBatch: Int
+    /// A commit lasting at least this many milliseconds is logged as a warning (every answer and
+    /// delivery of its batch waited for it; usually the disk's fsync). 0: never. Default 20.
+    public var slowCommitMilliseconds: Int
     public var logLevel: LogLevel
     /// Interception points for instrumentation and fault injection in tests. Default: none.
     public var hooks: ServerHooks
@@ -44,6 +47,7 @@ public struct ServerConfiguration: Sendable {
         idleTimeout: Int = 60_000,
         maxPendingWriteBytes: Int = 4 * 1024 * 1024,
         maxCommitBatch: Int = 1_024,
+        slowCommitMilliseconds: Int = 20,
         logLevel: LogLevel = .info,
         hooks: ServerHooks = .none
     ) {
@@ -59,6 +63,7 @@ public struct ServerConfiguration: Sendable {
         self.idleTimeout = idleTimeout
         self.maxPendingWriteBytes = maxPendingWriteBytes
         self.maxCommitBatch = maxCommitBatch
+        self.slowCommitMilliseconds = slowCommitMilliseconds
         self.logLevel = logLevel
         self.hooks = hooks
     }

@@ -10,11 +10,12 @@ import Testing
         #expect(configuration.pingInterval == 25_000)
         #expect(configuration.pingTimeout == 20_000)
         #expect(configuration.limits.engineIOMaxPayload == 1_000_000)
+        #expect(configuration.slowCommitMilliseconds == 20)
     }
 
     @Test func everyFlagIsApplied() throws {
         let arguments = ["--host", "0.0.0.0", "--port", "0", "--db", "/tmp/x.db", "--ping-interval", "300",
-                         "--ping-timeout", "200", "--max-payload", "5000", "--log-level", "debug"]
+                         "--ping-timeout", "200", "--max-payload", "5000", "--slow-commit", "5", "--log-level", "debug"]
         guard case .run(let configuration) = try ServerCommandLine.parse(arguments).get() else { Issue.record("not run"); return }
         #expect(configuration.host == "0.0.0.0")
         #expect(configuration.port == 0)
@@ -22,10 +23,11 @@ import Testing
         #expect(configuration.pingInterval == 300)
         #expect(configuration.pingTimeout == 200)
         #expect(configuration.limits.engineIOMaxPayload == 5000)
+        #expect(configuration.slowCommitMilliseconds == 5)
         #expect(configuration.logLevel == .debug)
     }
 
-    @Test(arguments: [["--port"], ["--port", "70000"], ["--port", "x"], ["--log-level", "loud"], ["--bogus"], ["--max-payload", "1"]])
+    @Test(arguments: [["--port"], ["--port", "70000"], ["--port", "x"], ["--log-level", "loud"], ["--bogus"], ["--max-payload", "1"], ["--slow-commit", "-1"]])
     func badArgumentsAreUsageErrors(arguments: [String]) {
         #expect(throws: ServerCommandLine.UsageError.self) { try ServerCommandLine.parse(arguments).get() }
     }
