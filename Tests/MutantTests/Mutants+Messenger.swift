@@ -9,7 +9,7 @@ enum MessengerMutants {
         doubleAllMessages, historyBySender, historyReceivedOnly, historyToAllSessions, doubleJoinDuplicates,
         rebindKeepsOldUser, stringifyJoinArgument, dropSecondSession, echoToSender, leakToThirdUser,
         deliverBeforeJoin, reorderOneReceiver, ordersDifferOnTwoSessions, historyNewestFirst,
-        ignoresSocketIODisconnect, disconnectForgetsUser,
+        ignoresSocketIODisconnect, disconnectForgetsUser, slowFanOut,
     ]
 
     /// Rewrites each `emitNewMessage` action's recipients.
@@ -29,6 +29,16 @@ enum MessengerMutants {
     static func scenarioTag(_ user: String) -> String {
         let parts = user.split(separator: "-")
         return parts.count >= 3 ? parts.dropLast().suffix(2).joined(separator: "-") : user
+    }
+
+    static let slowFanOut = Mutant(
+        "slow-fan-out", fault: "holds every new_message 1.5 s after its 201 (a slow fan-out queue)", breaks: ["DELIVER-4"],
+        fails: ["delivery/latency"],
+        concurrency: 8  // every delivery waits 1.5 s: run more scenarios at once
+    ) { _ in
+        var hooks = ServerHooks()
+        hooks.newMessageDelay = .milliseconds(1_500)
+        return hooks
     }
 
     static let doubleAllMessages = Mutant(

@@ -31,6 +31,9 @@ public struct ServerHooks: Sendable {
     /// Opens the message store instead of `MessageStore(path:configuration:)` (the configuration carries
     /// the server's `deliverCompletions`, which every completion must go through).
     public var makeStore: (@Sendable (_ path: String, _ configuration: StoreConfiguration) throws(StorageError) -> any ServerMessageStore)?
+    /// Holds each `new_message` this long before it is written to its recipients (the message's 201 and
+    /// everything else go out at once): a slow fan-out queue. Order among held messages is kept.
+    public var newMessageDelay: Duration?
 
     public init() {}
 

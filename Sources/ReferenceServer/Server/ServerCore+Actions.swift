@@ -19,6 +19,8 @@ extension ServerCore {
         case loadHistory(SessionID, user: String, token: UInt64)
         case submit(NewMessage, CommitOrigin)
         case scheduleTimer(TimerLayer, sid: String, at: EngineIOInstant)
+        /// Emit `new_message` for a message after a delay (`ServerHooks.newMessageDelay` only).
+        case emitNewMessageLater(StoredMessage, to: [SessionID], after: Duration)
         case log(LogLevel, String)
     }
 
@@ -271,19 +273,27 @@ extension ServerCore {
                 guard let sid = state.sidByMessengerID[session] else { continue }
                 emit(MessengerEvents.allMessages(for: user, messages: messages), sid: sid, state: &state, work: &work)
             case .emitNewMessage(let message, let sessions):
-                // Hot path: one text, one WebSocket frame, the same bytes to every WebSocket recipient.
-                let text = MessengerEvents.newMessage(message)
-                work.sharedFrame = (text, nil)
-                for session in sessions {
-                    guard let sid = state.sidByMessengerID[session] else { continue }
-                    emit(text, sid: sid, state: &state, work: &work)
+                if let delay = configuration.hooks.newMessageDelay {
+                    work.effects.append(.emitNewMessageLater(message, to: sessions, after: delay))
+                } else {
+                    emitNewMessage(message, to: sessions, state: &state, work: &work)
                 }
-                work.sharedFrame = nil
             case .emitError(let session, let message):
                 guard let sid = state.sidByMessengerID[session] else { continue }
                 emit(MessengerEvents.error(message), sid: sid, state: &state, work: &work)
             }
         }
+    }
+
+    /// Hot path: one text, one WebSocket frame, the same bytes to every WebSocket recipient.
+    func emitNewMessage(_ message: StoredMessage, to sessions: [SessionID], state: inout State, work: inout Work) {
+        let text = MessengerEvents.newMessage(message)
+        work.sharedFrame = (text, nil)
+        for session in sessions {
+            guard let sid = state.sidByMessengerID[session] else { continue }
+            emit(text, sid: sid, state: &state, work: &work)
+        }
+        work.sharedFrame = nil
     }
 
     // MARK: Effects
@@ -325,6 +335,12 @@ extension ServerCore {
             case .scheduleTimer(let layer, let sid, let deadline):
                 context.scheduleTimer(at: loopInstant(deadline)) { [self] context in
                     timerFired(layer, sid: sid, deadline: deadline, context: context)
+                }
+            case .emitNewMessageLater(let message, let sessions, let delay):
+                context.scheduleTimer(after: delay) { [self] context in
+                    var work = Work(now: now(context))
+                    state.withLock { state in emitNewMessage(message, to: sessions, state: &state, work: &work) }
+                    perform(work.effects, context: context)
                 }
             case .log(let level, let message):
                 logger.log(level, message)
