@@ -51,8 +51,11 @@ enum KitHTTPExchange {
         return result
     }
 
-    /// Reads one final response (skipping 1xx interim answers other than 101) from `connection`.
-    static func readResponse(from connection: KitTCPConnection, method: String, timeout: Duration) async -> Result<HTTPResponse, Failure> {
+    /// Reads one final response (skipping 1xx interim answers other than 101) from `connection`;
+    /// `received` sees every chunk of bytes as it arrives.
+    static func readResponse(
+        from connection: KitTCPConnection, method: String, timeout: Duration, received: ([UInt8]) -> Void = { _ in }
+    ) async -> Result<HTTPResponse, Failure> {
         var parser = HTTPResponseParser()
         parser.expectResponse(toMethod: method)
         let deadline = ContinuousClock.now + timeout
@@ -72,6 +75,7 @@ enum KitHTTPExchange {
             guard remaining > .zero else { return .failure(.timedOut(timeout)) }
             switch await connection.read(timeout: remaining) {
             case .bytes(let bytes):
+                received(bytes)
                 parser.append(bytes)
             case .timedOut:
                 return .failure(.timedOut(timeout))

@@ -1,3 +1,5 @@
+import WireCodecs
+
 /// A raw TCP connection to the target, for malformed input (Spec ROBUST-4, ROBUST-5); every byte
 /// sent and received is traced under `label`.
 public final class KitRawConnection: Sendable {
@@ -47,6 +49,36 @@ public final class KitRawConnection: Sendable {
             case .timedOut:
                 return (collected, false)
             }
+        }
+    }
+
+    /// What came back for a request sent raw.
+    public enum Answer: Sendable {
+        /// A complete HTTP response (the connection may still be open: keep-alive).
+        case response(HTTPResponse)
+        /// The peer closed the connection first; the bytes it sent before, if any.
+        case closed([UInt8])
+        /// Nothing complete within the time; the bytes received so far.
+        case timedOut([UInt8])
+        /// The peer answered bytes that are not a valid HTTP/1.1 response.
+        case malformed([UInt8], HTTPParseError)
+    }
+
+    /// Reads until a complete HTTP response to `method` arrives, the peer closes, or `timeout` passes:
+    /// a server that answers and keeps the connection open is not waited on until the timeout.
+    public func readAnswer(toMethod method: String, timeout: Duration) async -> Answer {
+        var collected: [UInt8] = []
+        let result = await KitHTTPExchange.readResponse(from: connection, method: method, timeout: timeout) { bytes in
+            trace.append(session: label, .received, KitFormat.bytes(bytes))
+            collected += bytes
+        }
+        switch result {
+        case .success(let response): return .response(response)
+        case .failure(.malformed(let error)): return .malformed(collected, error)
+        case .failure(.closedWithoutAnswer):
+            trace.append(session: label, .note, "closed by the peer")
+            return .closed(collected)
+        case .failure(.timedOut), .failure(.unreachable): return .timedOut(collected)
         }
     }
 
