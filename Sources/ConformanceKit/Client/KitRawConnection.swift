@@ -32,26 +32,6 @@ public final class KitRawConnection: Sendable {
         }
     }
 
-    /// Reads until the peer closes or `timeout` passes; `closed` tells which.
-    public func readUntilClosed(timeout: Duration) async -> (bytes: [UInt8], closed: Bool) {
-        let deadline = ContinuousClock.now + timeout
-        var collected: [UInt8] = []
-        while true {
-            let remaining = ContinuousClock.now.duration(to: deadline)
-            guard remaining > .zero else { return (collected, false) }
-            switch await connection.read(timeout: remaining) {
-            case .bytes(let bytes):
-                trace.append(session: label, .received, KitFormat.bytes(bytes))
-                collected += bytes
-            case .closed:
-                trace.append(session: label, .note, "closed by the peer")
-                return (collected, true)
-            case .timedOut:
-                return (collected, false)
-            }
-        }
-    }
-
     /// What came back for a request sent raw.
     public enum Answer: Sendable {
         /// A complete HTTP response (the connection may still be open: keep-alive).
