@@ -148,8 +148,36 @@ public struct BenchRunner: Sendable {
         return nil
     }
 
+    /// Opens the sessions, then (when `posts`) the POST connections: the first problem, or nil.
+    private func openSessionsAndPosts(_ context: WorkloadContext, users: Int, sessionsPerUser: Int, posts: Bool, label: String) async -> String? {
+        if let problem = await openSessions(context, users: users, sessionsPerUser: sessionsPerUser, concurrency: options.connectConcurrency, label: label) {
+            return problem
+        }
+        return posts ? await openPosts(context, label: label) : nil
+    }
+
+    /// `result` made inconclusive by a setup `problem`, with the driver's failure reasons.
+    private func inconclusive(_ result: BenchReport.WorkloadResult, _ problem: String, _ context: WorkloadContext) async -> BenchReport.WorkloadResult {
+        var result = result
+        result.status = .inconclusive
+        result.notes = [problem] + (await failureNotes(context))
+        return result
+    }
+
     private func failureNotes(_ context: WorkloadContext) async -> [String] {
         await context.engine.onLoop { driver, _ in driver.failureReasons } ?? []
+    }
+
+    /// Once sending started: waits until it finished (at most `within`), stops it, waits for the
+    /// deliveries to drain, and tallies.
+    private func finishSending(
+        _ context: WorkloadContext, label: String, within timeout: Duration, measure: Measurement, into result: BenchReport.WorkloadResult
+    ) async -> BenchReport.WorkloadResult {
+        let (_, isFinished) = await wait(context, label: label, timeout: timeout) { $0.isSendingFinished }
+        _ = await context.engine.onLoop { driver, _ in driver.markSendingStopped() }
+        _ = await wait(context, label: label, timeout: options.drainTimeout, completeness: true) { $0.isComplete }
+        let cpu = measure.finish()
+        return await collect(context, into: result, isFinished: isFinished, cpu: cpu)
     }
 
     // MARK: Workloads
@@ -169,15 +197,8 @@ public struct BenchRunner: Sendable {
         await context.engine.reset(
             host: context.host, port: context.port, content: context.content, users: users, sessionsPerUser: perUser,
             pipelineDepth: options.pipelineDepth, seed: context.seed)
-        if let problem = await openSessions(context, users: users, sessionsPerUser: perUser, concurrency: options.connectConcurrency, label: label) {
-            result.status = .inconclusive
-            result.notes = [problem] + (await failureNotes(context))
-            return result
-        }
-        if !isSocket, let problem = await openPosts(context, label: label) {
-            result.status = .inconclusive
-            result.notes = [problem] + (await failureNotes(context))
-            return result
+        if let problem = await openSessionsAndPosts(context, users: users, sessionsPerUser: perUser, posts: !isSocket, label: label) {
+            return await inconclusive(result, problem, context)
         }
         let measure = Measurement(serverProcessID: serverProcessID)
         let durationNanoseconds = UInt64(options.duration.components.seconds) * 1_000_000_000 + UInt64(options.duration.components.attoseconds / 1_000_000_000)
@@ -194,11 +215,7 @@ public struct BenchRunner: Sendable {
                 return result
             }
         }
-        let (_, isFinished) = await wait(context, label: label, timeout: options.duration + options.drainTimeout) { $0.isSendingFinished }
-        _ = await context.engine.onLoop { driver, _ in driver.markSendingStopped() }
-        _ = await wait(context, label: label, timeout: options.drainTimeout, completeness: true) { $0.isComplete }
-        let cpu = measure.finish()
-        return await collect(context, into: result, isFinished: isFinished, cpu: cpu)
+        return await finishSending(context, label: label, within: options.duration + options.drainTimeout, measure: measure, into: result)
     }
 
     /// Open loop at `rate` for `latencyDuration`: latency from each intended send time.
@@ -212,15 +229,8 @@ public struct BenchRunner: Sendable {
         await context.engine.reset(
             host: context.host, port: context.port, content: context.content, users: users, sessionsPerUser: 1,
             pipelineDepth: options.pipelineDepth, seed: context.seed)
-        if let problem = await openSessions(context, users: users, sessionsPerUser: 1, concurrency: options.connectConcurrency, label: label) {
-            result.status = .inconclusive
-            result.notes = [problem] + (await failureNotes(context))
-            return result
-        }
-        if let problem = await openPosts(context, label: label) {
-            result.status = .inconclusive
-            result.notes = [problem] + (await failureNotes(context))
-            return result
+        if let problem = await openSessionsAndPosts(context, users: users, sessionsPerUser: 1, posts: true, label: label) {
+            return await inconclusive(result, problem, context)
         }
         if let directory = options.diskFloorDirectory {
             progress("[\(label)] disk floor: the same open loop against the disk alone, in \(directory)")
@@ -238,11 +248,7 @@ public struct BenchRunner: Sendable {
         _ = await context.engine.onLoop { driver, loop in
             driver.startSending(.openLoop(start: BenchClock.nanoseconds() + 1_000_000, rate: rate, count: count), context: loop)
         }
-        let (_, isFinished) = await wait(context, label: label, timeout: options.latencyDuration + options.drainTimeout) { $0.isSendingFinished }
-        _ = await context.engine.onLoop { driver, _ in driver.markSendingStopped() }
-        _ = await wait(context, label: label, timeout: options.drainTimeout, completeness: true) { $0.isComplete }
-        let cpu = measure.finish()
-        return await collect(context, into: result, isFinished: isFinished, cpu: cpu)
+        return await finishSending(context, label: label, within: options.latencyDuration + options.drainTimeout, measure: measure, into: result)
     }
 
     /// Ramp to N joined sessions; connect-and-join rate; RSS per session.
@@ -294,9 +300,7 @@ public struct BenchRunner: Sendable {
             host: context.host, port: context.port, content: context.content, users: 1, sessionsPerUser: 1,
             pipelineDepth: options.pipelineDepth, seed: context.seed)
         if let problem = await openPosts(context, label: label) {
-            result.status = .inconclusive
-            result.notes = [problem] + (await failureNotes(context))
-            return result
+            return await inconclusive(result, problem, context)
         }
         let fillStart = BenchClock.nanoseconds()
         let fillLimit: Duration = .seconds(60)
