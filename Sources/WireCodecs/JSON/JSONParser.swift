@@ -108,20 +108,7 @@ struct JSONReader {
         }
         while true {
             elements.append(try parseValue())
-            skipWhitespace()
-            guard index < bytes.count else { throw JSONParseError(.unexpectedEndOfInput, offset: index) }
-            switch bytes[index] {
-            case 0x2C:  // ,
-                index += 1
-                skipWhitespace()
-                if index < bytes.count && bytes[index] == 0x5D { throw JSONParseError(.trailingComma, offset: index) }
-            case 0x5D:  // ]
-                index += 1
-                depth -= 1
-                return .array(elements)
-            case let byte:
-                throw JSONParseError(.unexpectedByte(byte, expected: "',' or ']'"), offset: index)
-            }
+            if try endOfElement(closing: 0x5D, expected: "',' or ']'") { return .array(elements) }
         }
     }
 
@@ -150,20 +137,27 @@ struct JSONReader {
             skipWhitespace()
             let value = try parseValue()
             members.append(JSONMember(key, value))
+            if try endOfElement(closing: 0x7D, expected: "',' or '}'") { return .object(members) }
+        }
+    }
+
+    /// After an array element or object member: consumes `,` (false: another one must follow, and a
+    /// `closing` right after is a trailing comma) or `closing` (true: the container ended).
+    private mutating func endOfElement(closing: UInt8, expected: String) throws(JSONParseError) -> Bool {
+        skipWhitespace()
+        guard index < bytes.count else { throw JSONParseError(.unexpectedEndOfInput, offset: index) }
+        switch bytes[index] {
+        case 0x2C:  // ,
+            index += 1
             skipWhitespace()
-            guard index < bytes.count else { throw JSONParseError(.unexpectedEndOfInput, offset: index) }
-            switch bytes[index] {
-            case 0x2C:  // ,
-                index += 1
-                skipWhitespace()
-                if index < bytes.count && bytes[index] == 0x7D { throw JSONParseError(.trailingComma, offset: index) }
-            case 0x7D:  // }
-                index += 1
-                depth -= 1
-                return .object(members)
-            case let byte:
-                throw JSONParseError(.unexpectedByte(byte, expected: "',' or '}'"), offset: index)
-            }
+            if index < bytes.count && bytes[index] == closing { throw JSONParseError(.trailingComma, offset: index) }
+            return false
+        case closing:
+            index += 1
+            depth -= 1
+            return true
+        case let byte:
+            throw JSONParseError(.unexpectedByte(byte, expected: expected), offset: index)
         }
     }
 
