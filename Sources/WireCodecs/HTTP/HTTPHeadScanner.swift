@@ -68,3 +68,21 @@ struct HTTPHeadScanner: Sendable {
         }
     }
 }
+
+extension HTTPHeadScanner {
+    /// `scan` with a message head's limits (at most `httpMaxHeadSize` bytes; the start line and at
+    /// most `httpMaxHeaderCount` field lines), overflow thrown as `.tooManyHeaders`, or as
+    /// `firstLineTooLong` when the size ran out in the start line and `.headTooLarge` after it.
+    mutating func scanHead(
+        _ input: HTTPInputBuffer, limits: WireLimits, firstLineTooLong: HTTPParseError
+    ) throws(HTTPParseError) -> Int? {
+        do {
+            return try scan(input, maxSize: limits.httpMaxHeadSize, maxLines: HTTPSyntax.saturatingSum(limits.httpMaxHeaderCount, 1))
+        } catch {
+            switch error {
+            case .tooLarge(let isInFirstLine): throw isInFirstLine ? firstLineTooLong : .headTooLarge
+            case .tooManyLines: throw .tooManyHeaders
+            }
+        }
+    }
+}

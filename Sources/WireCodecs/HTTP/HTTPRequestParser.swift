@@ -89,18 +89,7 @@ public struct HTTPRequestParser: Sendable {
         case .body(let pending):
             head = pending
         case .head:
-            let headEnd: Int?
-            do {
-                headEnd = try scanner.scan(
-                    input, maxSize: limits.httpMaxHeadSize,
-                    maxLines: HTTPSyntax.saturatingSum(limits.httpMaxHeaderCount, 1))
-            } catch {
-                switch error {
-                case .tooLarge(let isInFirstLine): throw isInFirstLine ? .targetTooLong : .headTooLarge
-                case .tooManyLines: throw .tooManyHeaders
-                }
-            }
-            guard let headEnd else { return nil }
+            guard let headEnd = try scanner.scanHead(input, limits: limits, firstLineTooLong: .targetTooLong) else { return nil }
             head = try parseHead()
             let framing = try HTTPBodyDecoder.Framing.announced(
                 by: head.headers, version: head.version, otherwise: .none, maxBodySize: limits.httpMaxBodySize)

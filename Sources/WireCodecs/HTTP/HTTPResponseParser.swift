@@ -100,18 +100,7 @@ public struct HTTPResponseParser: Sendable {
         case .body(let pending):
             head = pending
         case .head:
-            let headEnd: Int?
-            do {
-                headEnd = try scanner.scan(
-                    input, maxSize: limits.httpMaxHeadSize,
-                    maxLines: HTTPSyntax.saturatingSum(limits.httpMaxHeaderCount, 1))
-            } catch {
-                switch error {
-                case .tooLarge: throw .headTooLarge
-                case .tooManyLines: throw .tooManyHeaders
-                }
-            }
-            guard let headEnd else {
+            guard let headEnd = try scanner.scanHead(input, limits: limits, firstLineTooLong: .headTooLarge) else {
                 if isAtEndOfStream && input.count > 0 { throw .unexpectedEndOfStream }
                 return nil
             }
