@@ -8,44 +8,43 @@ import WireCodecs
 @Suite("KitRawConnection")
 struct KitRawConnectionTests {
     @Test func keepAliveAnswerEndsTheReadWithoutWaitingForTheClose() async throws {
-        let server = try OneReplyServer(reply: "HTTP/1.1 400 Bad Request\r\nContent-Length: 11\r\n\r\nbad request", closesAfterReply: false)
-        let raw = try await server.context.rawConnection("raw#1")
-        await raw.send(Array("NOT AN HTTP REQUEST\r\n\r\n".utf8))
         // The server holds the connection until the client closes: only the parsed response can end this read.
-        let answer = await raw.readAnswer(toMethod: "NOT", timeout: .seconds(60))
-        raw.close()
+        let answer = try await answer(
+            to: "NOT AN HTTP REQUEST\r\n\r\n", reply: "HTTP/1.1 400 Bad Request\r\nContent-Length: 11\r\n\r\nbad request",
+            closesAfterReply: false)
         guard case .response(let response) = answer else { Issue.record("expected a response, got \(answer)"); return }
         #expect(response.head.status == 400)
         #expect(response.body == Array("bad request".utf8))
     }
 
     @Test func closeWithoutBytesIsClosed() async throws {
-        let server = try OneReplyServer(reply: "", closesAfterReply: true)
-        let raw = try await server.context.rawConnection("raw#1")
-        await raw.send(Array("GET / HTTP/1.1\r\nBroken\r\n\r\n".utf8))
-        let answer = await raw.readAnswer(toMethod: "GET", timeout: .seconds(60))
+        let answer = try await answer(to: "GET / HTTP/1.1\r\nBroken\r\n\r\n", reply: "", closesAfterReply: true)
         guard case .closed(let bytes) = answer else { Issue.record("expected closed, got \(answer)"); return }
         #expect(bytes.isEmpty)
     }
 
     @Test func garbageIsMalformedWithItsBytes() async throws {
-        let server = try OneReplyServer(reply: "<h1>oops</h1>\r\n\r\n", closesAfterReply: false)
-        let raw = try await server.context.rawConnection("raw#1")
-        await raw.send(Array("GET / HTTP/1.1\r\n\r\n".utf8))
-        let answer = await raw.readAnswer(toMethod: "GET", timeout: .seconds(60))
-        raw.close()
+        let answer = try await answer(to: "GET / HTTP/1.1\r\n\r\n", reply: "<h1>oops</h1>\r\n\r\n", closesAfterReply: false)
         guard case .malformed(let bytes, _) = answer else { Issue.record("expected malformed, got \(answer)"); return }
         #expect(String(decoding: bytes, as: UTF8.self).hasPrefix("<h1>oops"))
     }
 
     @Test func silenceTimesOut() async throws {
-        let server = try OneReplyServer(reply: "", closesAfterReply: false)
-        let raw = try await server.context.rawConnection("raw#1")
-        await raw.send(Array("GET / HTTP/1.1\r\n\r\n".utf8))
-        let answer = await raw.readAnswer(toMethod: "GET", timeout: .milliseconds(200))
-        raw.close()
+        let answer = try await answer(to: "GET / HTTP/1.1\r\n\r\n", reply: "", closesAfterReply: false, timeout: .milliseconds(200))
         guard case .timedOut(let bytes) = answer else { Issue.record("expected a time-out, got \(answer)"); return }
         #expect(bytes.isEmpty)
+    }
+
+    /// Sends `request` raw to a `OneReplyServer` and reads its answer.
+    private func answer(
+        to request: String, reply: String, closesAfterReply: Bool, timeout: Duration = .seconds(60)
+    ) async throws -> KitRawConnection.Answer {
+        let server = try OneReplyServer(reply: reply, closesAfterReply: closesAfterReply)
+        let raw = try await server.context.rawConnection("raw#1")
+        await raw.send(Array(request.utf8))
+        let answer = await raw.readAnswer(toMethod: String(request.prefix { $0 != " " }), timeout: timeout)
+        raw.close()
+        return answer
     }
 }
 
@@ -57,14 +56,8 @@ private final class OneReplyServer: Sendable {
 
     init(reply: String, closesAfterReply: Bool) throws {
         let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, length) } }
-        guard bound == 0, listen(listener, 1) == 0 else { close(listener); throw POSIXError(.EADDRNOTAVAIL) }
-        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(listener, $0, &length) } }
-        port = Int(UInt16(bigEndian: address.sin_port))
+        guard let port = bindToLoopback(listener), listen(listener, 1) == 0 else { close(listener); throw POSIXError(.EADDRNOTAVAIL) }
+        self.port = port
         let replyBytes = Array(reply.utf8)
         Thread.detachNewThread {
             let connection = accept(listener, nil, nil)
