@@ -7,26 +7,22 @@ import Glibc
 
 @Suite struct ConnectionTests {
     @Test func echoBetweenTwoLoops() async throws {
-        let serverLoop = try EventLoop(name: "server")
-        let clientLoop = try EventLoop(name: "client")
-        defer {
-            clientLoop.shutdown()
-            serverLoop.shutdown()
+        try await withServerAndClientLoops { serverLoop, clientLoop in
+            let serverLog = ConnectionLog()
+            let clientLog = ConnectionLog()
+            let port = try await startEchoServer(on: serverLoop, log: serverLog)
+            let message = Array("hello, loop".utf8)
+            let id = try await clientLoop.submit { context in
+                context.connect(host: "127.0.0.1", port: port, handler: RecordingHandler(log: clientLog, onConnect: { $0.write(message) })).id
+            }
+            #expect(await eventually { clientLog.record(id).received.count >= message.count })
+            let record = clientLog.record(id)
+            #expect(record.received == message)
+            #expect(record.connectCount == 1)
+            #expect(record.closeErrors.isEmpty)
+            #expect(record.callbacksOffLoopThread == 0)
+            #expect(serverLog.all.values.allSatisfy { $0.connectCount == 1 && $0.callbacksOffLoopThread == 0 })
         }
-        let serverLog = ConnectionLog()
-        let clientLog = ConnectionLog()
-        let port = try await startEchoServer(on: serverLoop, log: serverLog)
-        let message = Array("hello, loop".utf8)
-        let id = try await clientLoop.submit { context in
-            context.connect(host: "127.0.0.1", port: port, handler: RecordingHandler(log: clientLog, onConnect: { $0.write(message) })).id
-        }
-        #expect(await eventually { clientLog.record(id).received.count >= message.count })
-        let record = clientLog.record(id)
-        #expect(record.received == message)
-        #expect(record.connectCount == 1)
-        #expect(record.closeErrors.isEmpty)
-        #expect(record.callbacksOffLoopThread == 0)
-        #expect(serverLog.all.values.allSatisfy { $0.connectCount == 1 && $0.callbacksOffLoopThread == 0 })
     }
 
     @Test func echoOnOneLoopWithRemoteAddress() async throws {
@@ -52,30 +48,26 @@ import Glibc
     }
 
     @Test func twoHundredConcurrentConnectionsEchoCorrectly() async throws {
-        let serverLoop = try EventLoop(name: "server")
-        let clientLoop = try EventLoop(name: "client")
-        defer {
-            clientLoop.shutdown()
-            serverLoop.shutdown()
-        }
-        let serverLog = ConnectionLog()
-        let clientLog = ConnectionLog()
-        let port = try await startEchoServer(on: serverLoop, log: serverLog)
-        let size = 3000
-        let ids = try await clientLoop.submit { context in
-            (0..<200).map { index in
-                let handler = RecordingHandler(log: clientLog, onConnect: { $0.write(payload(index: index, count: size)) })
-                return context.connect(host: "127.0.0.1", port: port, handler: handler).id
+        try await withServerAndClientLoops { serverLoop, clientLoop in
+            let serverLog = ConnectionLog()
+            let clientLog = ConnectionLog()
+            let port = try await startEchoServer(on: serverLoop, log: serverLog)
+            let size = 3000
+            let ids = try await clientLoop.submit { context in
+                (0..<200).map { index in
+                    let handler = RecordingHandler(log: clientLog, onConnect: { $0.write(payload(index: index, count: size)) })
+                    return context.connect(host: "127.0.0.1", port: port, handler: handler).id
+                }
             }
+            #expect(await eventually { ids.allSatisfy { clientLog.record($0).received.count >= size } })
+            for (index, id) in ids.enumerated() {
+                let record = clientLog.record(id)
+                #expect(record.received == payload(index: index, count: size), "connection \(index)")
+                #expect(record.closeErrors.isEmpty)
+            }
+            #expect(serverLog.all.count == 200)
+            #expect(try await serverLoop.submit { $0.connectionCount } == 200)
         }
-        #expect(await eventually { ids.allSatisfy { clientLog.record($0).received.count >= size } })
-        for (index, id) in ids.enumerated() {
-            let record = clientLog.record(id)
-            #expect(record.received == payload(index: index, count: size), "connection \(index)")
-            #expect(record.closeErrors.isEmpty)
-        }
-        #expect(serverLog.all.count == 200)
-        #expect(try await serverLoop.submit { $0.connectionCount } == 200)
     }
 
     @Test func peerCloseIsReportedExactlyOnceOnBothSides() async throws {
@@ -118,125 +110,113 @@ import Glibc
     }
 
     @Test func stalledReaderOverflowsOnlyItsOwnConnection() async throws {
-        let serverLoop = try EventLoop(name: "server")
-        let clientLoop = try EventLoop(name: "client")
-        defer {
-            clientLoop.shutdown()
-            serverLoop.shutdown()
-        }
-        let serverLog = ConnectionLog()
-        let clientLog = ConnectionLog()
-        let chunk = [UInt8](repeating: 0x61, count: 1 << 20)
-        let writtenMegabytes = Atomic<Int>(0)
-        let port = try await serverLoop.submit { context throws(NetworkError) in
-            try context.listen(host: "127.0.0.1", port: 0) { _ in
-                RecordingHandler(log: serverLog, onRead: { connection, bytes in
-                    if bytes.first == UInt8(ascii: "F") {
-                        // Flood: 64 MiB to a peer that never reads.
-                        for _ in 0..<64 where !connection.isClosed {
-                            connection.write(chunk)
-                            writtenMegabytes.add(1, ordering: .relaxed)
+        try await withServerAndClientLoops { serverLoop, clientLoop in
+            let serverLog = ConnectionLog()
+            let clientLog = ConnectionLog()
+            let chunk = [UInt8](repeating: 0x61, count: 1 << 20)
+            let writtenMegabytes = Atomic<Int>(0)
+            let port = try await serverLoop.submit { context throws(NetworkError) in
+                try context.listen(host: "127.0.0.1", port: 0) { _ in
+                    RecordingHandler(log: serverLog, onRead: { connection, bytes in
+                        if bytes.first == UInt8(ascii: "F") {
+                            // Flood: 64 MiB to a peer that never reads.
+                            for _ in 0..<64 where !connection.isClosed {
+                                connection.write(chunk)
+                                writtenMegabytes.add(1, ordering: .relaxed)
+                            }
+                        } else {
+                            connection.write(bytes)
                         }
-                    } else {
-                        connection.write(bytes)
-                    }
-                })
-            }.port
-        }
-        let stalledID = try await clientLoop.submit { context in
-            context.connect(host: "127.0.0.1", port: port, handler: RecordingHandler(log: clientLog, onConnect: { connection in
-                connection.pauseReading()
-                connection.write(Array("F".utf8))
-            })).id
-        }
-        let limit = NetworkConfiguration().maxPendingWriteBytes
-        #expect(await eventually {
-            serverLog.all.values.contains { $0.closeErrors == [.outboundBufferOverflow(limit: limit)] }
-        })
-        let megabytes = writtenMegabytes.load(ordering: .relaxed)
-        #expect(megabytes < 64)
+                    })
+                }.port
+            }
+            let stalledID = try await clientLoop.submit { context in
+                context.connect(host: "127.0.0.1", port: port, handler: RecordingHandler(log: clientLog, onConnect: { connection in
+                    connection.pauseReading()
+                    connection.write(Array("F".utf8))
+                })).id
+            }
+            let limit = NetworkConfiguration().maxPendingWriteBytes
+            #expect(await eventually {
+                serverLog.all.values.contains { $0.closeErrors == [.outboundBufferOverflow(limit: limit)] }
+            })
+            let megabytes = writtenMegabytes.load(ordering: .relaxed)
+            #expect(megabytes < 64)
 
-        let echoID = try await clientLoop.submit { context in
-            context.connect(host: "127.0.0.1", port: port, handler: RecordingHandler(log: clientLog, onConnect: { connection in
-                connection.write(Array("Echo me".utf8))
-            })).id
+            let echoID = try await clientLoop.submit { context in
+                context.connect(host: "127.0.0.1", port: port, handler: RecordingHandler(log: clientLog, onConnect: { connection in
+                    connection.write(Array("Echo me".utf8))
+                })).id
+            }
+            #expect(await eventually { clientLog.record(echoID).received.count >= 7 })
+            #expect(clientLog.record(echoID).received == Array("Echo me".utf8))
+            let serverRecords = serverLog.all.values
+            #expect(serverRecords.count == 2)
+            #expect(serverRecords.filter { $0.closeErrors.isEmpty }.count == 1)
+            #expect(clientLog.record(stalledID).received.isEmpty)
         }
-        #expect(await eventually { clientLog.record(echoID).received.count >= 7 })
-        #expect(clientLog.record(echoID).received == Array("Echo me".utf8))
-        let serverRecords = serverLog.all.values
-        #expect(serverRecords.count == 2)
-        #expect(serverRecords.filter { $0.closeErrors.isEmpty }.count == 1)
-        #expect(clientLog.record(stalledID).received.isEmpty)
     }
 
     @Test func writesBeyondTheSocketBufferAreQueuedAndDrained() async throws {
-        let serverLoop = try EventLoop(name: "server")
-        let clientLoop = try EventLoop(name: "client")
-        defer {
-            clientLoop.shutdown()
-            serverLoop.shutdown()
+        try await withServerAndClientLoops { serverLoop, clientLoop in
+            let serverLog = ConnectionLog()
+            let clientLog = ConnectionLog()
+            let size = 3 << 20
+            let sent = payload(index: 9, count: size)
+            let pendingAfterWrite = SharedList<Int>()
+            let port = try await serverLoop.submit { context throws(NetworkError) in
+                try context.listen(host: "127.0.0.1", port: 0) { _ in
+                    RecordingHandler(log: serverLog, onConnect: { connection in
+                        connection.write(sent[...])  // The `some Collection<UInt8>` overload.
+                        pendingAfterWrite.append(connection.pendingWriteBytes)
+                        connection.closeAfterFlush()
+                    })
+                }.port
+            }
+            let id = try await clientLoop.submit { context in
+                context.connect(host: "127.0.0.1", port: port, handler: RecordingHandler(log: clientLog)).id
+            }
+            #expect(await eventually { clientLog.record(id).closeErrors.count == 1 })
+            let record = clientLog.record(id)
+            #expect(record.closeErrors == [nil])
+            #expect(record.received.count == size)
+            #expect(record.received == sent)
+            #expect(await eventually { serverLog.closedCount == 1 })
+            #expect(serverLog.all.values.map(\.closeErrors) == [[nil]])
+            #expect(pendingAfterWrite.values.count == 1)
+            #expect(pendingAfterWrite.values.allSatisfy { $0 <= size })
         }
-        let serverLog = ConnectionLog()
-        let clientLog = ConnectionLog()
-        let size = 3 << 20
-        let sent = payload(index: 9, count: size)
-        let pendingAfterWrite = SharedList<Int>()
-        let port = try await serverLoop.submit { context throws(NetworkError) in
-            try context.listen(host: "127.0.0.1", port: 0) { _ in
-                RecordingHandler(log: serverLog, onConnect: { connection in
-                    connection.write(sent[...])  // The `some Collection<UInt8>` overload.
-                    pendingAfterWrite.append(connection.pendingWriteBytes)
-                    connection.closeAfterFlush()
-                })
-            }.port
-        }
-        let id = try await clientLoop.submit { context in
-            context.connect(host: "127.0.0.1", port: port, handler: RecordingHandler(log: clientLog)).id
-        }
-        #expect(await eventually { clientLog.record(id).closeErrors.count == 1 })
-        let record = clientLog.record(id)
-        #expect(record.closeErrors == [nil])
-        #expect(record.received.count == size)
-        #expect(record.received == sent)
-        #expect(await eventually { serverLog.closedCount == 1 })
-        #expect(serverLog.all.values.map(\.closeErrors) == [[nil]])
-        #expect(pendingAfterWrite.values.count == 1)
-        #expect(pendingAfterWrite.values.allSatisfy { $0 <= size })
     }
 
     @Test func writeDidDrainFollowsABufferedWrite() async throws {
-        let serverLoop = try EventLoop(name: "server")
-        let clientLoop = try EventLoop(name: "client")
-        defer {
-            clientLoop.shutdown()
-            serverLoop.shutdown()
+        try await withServerAndClientLoops { serverLoop, clientLoop in
+            let serverLog = ConnectionLog()
+            let clientLog = ConnectionLog()
+            let serverIDs = SharedList<ConnectionID>()
+            let size = 32 << 20
+            let port = try await serverLoop.submit { context throws(NetworkError) in
+                try context.listen(host: "127.0.0.1", port: 0) { connection in
+                    serverIDs.append(connection.id)
+                    return RecordingHandler(log: serverLog, onConnect: { connection in
+                        connection.maxPendingWriteBytes = size
+                        connection.write([UInt8](repeating: 7, count: size))
+                    })
+                }.port
+            }
+            // The client does not read until the server has had to buffer.
+            let id = try await clientLoop.submit { context in
+                context.connect(host: "127.0.0.1", port: port, handler: RecordingHandler(log: clientLog, onConnect: { $0.pauseReading() })).id
+            }
+            #expect(await eventually { serverIDs.values.count == 1 && serverLog.closedCount == 0 })
+            let serverID = try #require(serverIDs.values.first)
+            let pending = try await serverLoop.submit { $0.connection(serverID)?.pendingWriteBytes ?? -1 }
+            #expect(pending > 0)
+            #expect(serverLog.record(serverID).drainCount == 0)
+            try await clientLoop.submit { $0.connection(id)?.resumeReading() }
+            #expect(await eventually { clientLog.record(id).received.count == size })
+            #expect(await eventually { serverLog.record(serverID).drainCount == 1 })
+            #expect(try await serverLoop.submit { $0.connection(serverID)?.pendingWriteBytes } == 0)
         }
-        let serverLog = ConnectionLog()
-        let clientLog = ConnectionLog()
-        let serverIDs = SharedList<ConnectionID>()
-        let size = 32 << 20
-        let port = try await serverLoop.submit { context throws(NetworkError) in
-            try context.listen(host: "127.0.0.1", port: 0) { connection in
-                serverIDs.append(connection.id)
-                return RecordingHandler(log: serverLog, onConnect: { connection in
-                    connection.maxPendingWriteBytes = size
-                    connection.write([UInt8](repeating: 7, count: size))
-                })
-            }.port
-        }
-        // The client does not read until the server has had to buffer.
-        let id = try await clientLoop.submit { context in
-            context.connect(host: "127.0.0.1", port: port, handler: RecordingHandler(log: clientLog, onConnect: { $0.pauseReading() })).id
-        }
-        #expect(await eventually { serverIDs.values.count == 1 && serverLog.closedCount == 0 })
-        let serverID = try #require(serverIDs.values.first)
-        let pending = try await serverLoop.submit { $0.connection(serverID)?.pendingWriteBytes ?? -1 }
-        #expect(pending > 0)
-        #expect(serverLog.record(serverID).drainCount == 0)
-        try await clientLoop.submit { $0.connection(id)?.resumeReading() }
-        #expect(await eventually { clientLog.record(id).received.count == size })
-        #expect(await eventually { serverLog.record(serverID).drainCount == 1 })
-        #expect(try await serverLoop.submit { $0.connection(serverID)?.pendingWriteBytes } == 0)
     }
 
     @Test func pausedReadingDeliversNothingUntilResumed() async throws {

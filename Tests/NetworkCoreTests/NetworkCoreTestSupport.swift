@@ -147,3 +147,14 @@ final class ReservedClosedPort: Sendable {
 
     deinit { close(descriptor) }
 }
+
+/// Runs `body` with a server loop and a client loop, both shut down afterwards.
+func withServerAndClientLoops(_ body: (_ serverLoop: EventLoop, _ clientLoop: EventLoop) async throws -> Void) async throws {
+    let serverLoop = try EventLoop(name: "server")
+    let clientLoop = try EventLoop(name: "client")
+    defer {
+        clientLoop.shutdown()
+        serverLoop.shutdown()
+    }
+    try await body(serverLoop, clientLoop)
+}
