@@ -1,10 +1,11 @@
 """Interop with python-socketio, a client nobody here wrote (Spec sections 1, 3, 4, 7, 8).
 
-Usage: interop_socketio.py SERVER_BINARY DATABASE {polling-upgrade|websocket}
+Usage: interop_socketio.py SERVER_BINARY DATABASE {polling-upgrade|websocket|polling}
 Exits 0 when every check holds; prints each check.
 """
 import queue
 import sys
+import time
 import uuid
 
 import requests
@@ -13,6 +14,8 @@ import socketio
 from server_process import ServerProcess
 
 TIMEOUT = 10
+PING_INTERVAL_MS = 500
+PING_TIMEOUT_MS = 2500
 
 
 def check(condition, what):
@@ -54,8 +57,9 @@ def post(url, sender, receiver, content):
 
 def main():
     binary, database, mode = sys.argv[1], sys.argv[2], sys.argv[3]
-    transports = ["polling", "websocket"] if mode == "polling-upgrade" else ["websocket"]
-    server = ServerProcess(binary, database)
+    transports = {"polling-upgrade": ["polling", "websocket"], "websocket": ["websocket"], "polling": ["polling"]}[mode]
+    # Short heartbeats, so that the sessions below live through several ping cycles with this client.
+    server = ServerProcess(binary, database, extra=["--ping-interval", str(PING_INTERVAL_MS), "--ping-timeout", str(PING_TIMEOUT_MS)])
     url = server.start()
     run = uuid.uuid4().hex[:8]
     alice, bob = f"alice-{run}", f"bob-{run}"
@@ -68,9 +72,16 @@ def main():
               and history[bob][0]["sender"] == bob and isinstance(history[bob][0]["timestamp"], str),
               f"all_messages holds the earlier message: {history}")
         check(second.join(alice) == history, "second session gets the same history")
-        if mode == "polling-upgrade":
-            check(first.client.transport() == "websocket", f"client upgraded to websocket (is {first.client.transport()})")
+        expected_transport = "polling" if mode == "polling" else "websocket"
+        for label, session in (("first", first), ("second", second)):
+            check(session.client.transport() == expected_transport,
+                  f"{label} session on {expected_transport} (is {session.client.transport()})")
 
+        # Longer than pingInterval + pingTimeout: the server closes a session whose pongs do not come, and
+        # the client one whose pings do not.
+        time.sleep((PING_INTERVAL_MS + PING_TIMEOUT_MS) / 1000 + 1)
+        for label, session in (("first", first), ("second", second)):
+            check(session.client.connected, f"{label} session still connected after several ping cycles")
         post(url, bob, alice, "live 1")
         for label, session in (("first", first), ("second", second)):
             name, arguments = session.next_event()
