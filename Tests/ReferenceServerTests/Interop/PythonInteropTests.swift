@@ -50,7 +50,7 @@ import Testing
     }
 
     @Test(.enabled(if: python != nil, "python-socketio venv not installed (run .ci/run)"),
-          arguments: ["polling-upgrade", "websocket", "polling"])
+          arguments: ["polling-upgrade", "websocket", "polling", "async-polling-upgrade"])
     func pythonSocketIOClientJoinsReceivesAndSurvivesRestart(mode: String) async throws {
         #expect(FileManager.default.isExecutableFile(atPath: Self.serverBinary), "missing \(Self.serverBinary)")
         let result = try await runScript("interop_socketio.py", [Self.serverBinary, temporaryDatabase(), mode])
