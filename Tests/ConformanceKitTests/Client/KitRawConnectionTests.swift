@@ -79,7 +79,7 @@ private final class OneReplyServer: Sendable {
     }
 
     var context: ScenarioContext {
-        ScenarioContext(scenarioID: "test/raw", seed: 1, runToken: "test", target: BaseURLTarget(baseURL: "http://127.0.0.1:\(port)"))
+        ScenarioContext(scenarioID: "test/raw", seed: 1, runToken: "test", timeoutFactor: 4, target: BaseURLTarget(baseURL: "http://127.0.0.1:\(port)"))
     }
 }
 
