@@ -122,12 +122,12 @@ import WireCodecs
         // delays of a suite that oversubscribes 2 cores.
         try withServer({ $0.pingInterval = 200; $0.pingTimeout = 1_000 }) { server in
             let silent = try TestSocketIOClient(port: server.port)
-            #expect(try silent.webSocket.nextText(timeout: .seconds(2)) == "2")
-            // No pong: closed after pingInterval + pingTimeout.
-            #expect(silent.webSocket.closeCode() != nil || silent.webSocket.connection.isClosedByPeer())
-            // One that answers every ping (while reading) lives on well past pingInterval + pingTimeout.
             let answering = try TestSocketIOClient(port: server.port)
+            #expect(try silent.webSocket.nextText(timeout: .seconds(2)) == "2")
+            // One that answers every ping (while reading) lives on well past pingInterval + pingTimeout...
             #expect(try answering.nextPacket(timeout: .milliseconds(2_500)) == nil)
+            // ...while the silent one, no pong, was closed after pingInterval + pingTimeout.
+            #expect(silent.webSocket.closeCode() != nil || silent.webSocket.connection.isClosedByPeer())
             _ = try answering.join("still-here")
             try postMessage(port: server.port, sender: "x", receiver: "still-here", content: "alive")
             #expect(try answering.nextEvent()?.name == "new_message")
