@@ -204,9 +204,7 @@ public final class MessageWriter: Sendable {
                     stored.reserveCapacity(messages.count)
                     for message in messages {
                         let timestamp = MessageTimestamp.string(from: now())
-                        try insert.run([
-                            .text(message.sender), .text(message.receiver), .text(message.content), .text(timestamp),
-                        ])
+                        try insert.run(texts: [message.sender, message.receiver, message.content, timestamp])
                         stored.append(StoredMessage(
                             id: connection.lastInsertRowID, sender: message.sender, receiver: message.receiver,
                             content: message.content, timestamp: timestamp))

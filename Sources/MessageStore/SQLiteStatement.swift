@@ -46,12 +46,6 @@ public final class SQLiteStatement {
         sqlite3_reset(handle)
     }
 
-    /// Resets the statement and clears every binding to NULL.
-    public func resetAndClearBindings() {
-        sqlite3_reset(handle)
-        sqlite3_clear_bindings(handle)
-    }
-
     /// Binds `value` to the 1-based parameter `index`.
     public func bind(_ value: SQLiteValue, at index: Int) throws(SQLiteError) {
         guard index >= 1, index <= parameterCount else {
@@ -63,11 +57,12 @@ public final class SQLiteStatement {
         case .integer(let integer):
             code = sqlite3_bind_int64(handle, position, integer)
         case .text(let text):
-            // Bound with an explicit byte length so embedded NUL characters survive;
-            // SQLITE_TRANSIENT makes SQLite copy the bytes before this call returns.
-            let bytes = Array(text.utf8)
-            code = bytes.withUnsafeBufferPointer { buffer in
-                buffer.withMemoryRebound(to: CChar.self) { characters in
+            // Bound with an explicit byte length so embedded NUL characters survive; the String's own
+            // UTF-8 storage is read in place (no copy), and SQLITE_TRANSIENT makes SQLite copy the
+            // bytes before this call returns.
+            var text = text
+            code = text.withUTF8 { bytes in
+                bytes.withMemoryRebound(to: CChar.self) { characters in
                     guard let start = characters.baseAddress else {
                         // An empty String has no buffer; bind a zero-length (not NULL) text.
                         return sqlite3_bind_text64(handle, position, "", 0, SQLiteStatement.transient, UInt8(SQLITE_UTF8))
@@ -82,9 +77,12 @@ public final class SQLiteStatement {
         guard code == SQLITE_OK else { throw SQLiteError(database: database, code: code, sql: sql) }
     }
 
-    /// Resets the statement, clears old bindings and binds `values` to parameters 1, 2, ….
+    /// Resets the statement and binds `values` to parameters 1, 2, …, replacing every old binding.
+    ///
+    /// The count must match `parameterCount`, so every parameter is bound anew; the bindings are not
+    /// cleared first, which lets SQLite reuse each parameter's buffer from one run to the next.
     public func bind(_ values: [SQLiteValue]) throws(SQLiteError) {
-        resetAndClearBindings()
+        reset()
         guard values.count == parameterCount else {
             throw SQLiteError(
                 code: SQLITE_RANGE,
@@ -113,6 +111,55 @@ public final class SQLiteStatement {
         try bind(values)
         defer { reset() }
         while try step() {}
+    }
+
+    /// Binds `texts` to parameters 1, 2, … without copying them, steps until done, then resets.
+    ///
+    /// The same as `run(texts.map(SQLiteValue.text))`, minus one copy per text: each String's UTF-8
+    /// storage is bound in place with `SQLITE_STATIC` inside nested `withUTF8` scopes, the statement runs
+    /// inside the innermost one, and the bindings are cleared before any scope ends, so SQLite never
+    /// holds a pointer past the bytes' lifetime. (The writer's insert, once per message.)
+    public func run(texts: [String]) throws(SQLiteError) {
+        reset()
+        guard texts.count == parameterCount else {
+            throw SQLiteError(
+                code: SQLITE_RANGE,
+                message: "statement takes \(parameterCount) parameters, \(texts.count) given", sql: sql)
+        }
+        defer { reset() }
+        try bindInPlaceAndRun(texts, from: 0)
+    }
+
+    private func bindInPlaceAndRun(_ texts: [String], from index: Int) throws(SQLiteError) {
+        guard index < texts.count else {
+            defer { sqlite3_clear_bindings(handle) }
+            while try step() {}
+            return
+        }
+        var text = texts[index]
+        let outcome: Result<Void, SQLiteError> = text.withUTF8 { bytes in
+            let position = Int32(index + 1)
+            let code = bytes.withMemoryRebound(to: CChar.self) { characters in
+                guard let start = characters.baseAddress, !characters.isEmpty else {
+                    // No buffer to point at: a zero-length (not NULL) text, copied.
+                    return sqlite3_bind_text64(handle, position, "", 0, SQLiteStatement.transient, UInt8(SQLITE_UTF8))
+                }
+                // A nil destructor is SQLITE_STATIC: SQLite reads the bytes in place until they are unbound.
+                return sqlite3_bind_text64(handle, position, start, UInt64(characters.count), nil, UInt8(SQLITE_UTF8))
+            }
+            guard code == SQLITE_OK else {
+                let error = SQLiteError(database: database, code: code, sql: sql)
+                sqlite3_clear_bindings(handle)
+                return .failure(error)
+            }
+            do throws(SQLiteError) {
+                try bindInPlaceAndRun(texts, from: index + 1)
+                return .success(())
+            } catch {
+                return .failure(error)
+            }
+        }
+        try outcome.get()
     }
 
     /// Binds `values`, reads every row with `row`, then resets (releasing the read snapshot).

@@ -24,6 +24,44 @@ struct SQLiteStatementTests {
         }
     }
 
+    @Test func runTextsInPlaceStoresExactlyWhatRunStores() throws {
+        let texts = ["", "plain", "ünïcødé ✓ 🙂", "embedded\u{0}nul", "long:" + String(repeating: "x", count: 20)]
+        try withConnection { connection throws in
+            try connection.execute("CREATE TABLE four (a TEXT, b TEXT, c TEXT, d TEXT)")
+            let insert = try connection.statement("INSERT INTO four (a, b, c, d) VALUES (?1, ?2, ?3, ?4)")
+            // Every text in every position, the statement reused across runs.
+            for rotation in 0..<texts.count {
+                let row = (0..<4).map { texts[($0 + rotation) % texts.count] }
+                try insert.run(texts: row)
+            }
+            let read = try connection.statement("SELECT a, b, c, d, a IS NULL FROM four ORDER BY rowid").rows { row throws(SQLiteError) in
+                ([try row.text(at: 0), try row.text(at: 1), try row.text(at: 2), try row.text(at: 3)], try row.int64(at: 4))
+            }
+            #expect(read.map(\.0) == (0..<texts.count).map { rotation in (0..<4).map { texts[($0 + rotation) % texts.count] } })
+            #expect(read.allSatisfy { $0.1 == 0 })  // "" binds as empty text, not NULL
+            // Nothing stays bound once the run is over (no pointer outlives its bytes).
+            let expanded = try #require(sqlite3_expanded_sql(insert.handle))
+            defer { sqlite3_free(expanded) }
+            #expect(String(cString: expanded) == "INSERT INTO four (a, b, c, d) VALUES (NULL, NULL, NULL, NULL)")
+            #expect(sqlite3_stmt_busy(insert.handle) == 0)
+            let wrong = try #require(throws: SQLiteError.self) { try insert.run(texts: ["only one"]) }
+            #expect(wrong.code == SQLITE_RANGE)
+            #expect(try connection.int64Value("SELECT count(*) FROM four") == Int64(texts.count))
+        }
+    }
+
+    @Test func runTextsInPlaceReportsAFailedStepAndStaysUsable() throws {
+        try withConnection { connection throws in
+            try connection.execute("CREATE TABLE unique_text (a TEXT UNIQUE)")
+            let insert = try connection.statement("INSERT INTO unique_text (a) VALUES (?1)")
+            try insert.run(texts: ["same"])
+            let duplicate = try #require(throws: SQLiteError.self) { try insert.run(texts: ["same"]) }
+            #expect(duplicate.code & 0xFF == SQLITE_CONSTRAINT)
+            try insert.run(texts: ["other"])
+            #expect(try connection.int64Value("SELECT count(*) FROM unique_text") == 2)
+        }
+    }
+
     @Test func longTextRoundTrips() throws {
         try withConnection { connection throws in
             let text = String(repeating: "0123456789", count: 100_000)

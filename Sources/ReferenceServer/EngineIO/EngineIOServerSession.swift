@@ -422,7 +422,14 @@ public struct EngineIOServerSession: Sendable {
     private func computeNextDeadline() -> EngineIOInstant? {
         guard !isClosed else { return nil }
         if let closing { return closing.deadline }
-        return [nextPingAt, pongDeadline, upgradeDeadline].compactMap { $0 }.min()
+        // Hot path (after every packet sent): the earliest of three optionals, without building arrays.
+        return Self.earliest(Self.earliest(nextPingAt, pongDeadline), upgradeDeadline)
+    }
+
+    private static func earliest(_ first: EngineIOInstant?, _ second: EngineIOInstant?) -> EngineIOInstant? {
+        guard let first else { return second }
+        guard let second else { return first }
+        return min(first, second)
     }
 
     /// Appends `scheduleTimer(at:)` when the next deadline differs from the one last asked for.

@@ -38,7 +38,21 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictionar
 
     /// Every value of the field, in order.
     public func values(for name: String) -> [String] {
-        fields.filter { Self.namesMatch($0.name, name) }.map(\.value)
+        // One pass and one array, none when the field is absent (a lookup runs several times per request).
+        var values: [String] = []
+        for field in fields where Self.namesMatch(field.name, name) {
+            values.append(field.value)
+        }
+        return values
+    }
+
+    /// How many fields of this name there are, without collecting their values.
+    public func count(of name: String) -> Int {
+        var count = 0
+        for field in fields where Self.namesMatch(field.name, name) {
+            count += 1
+        }
+        return count
     }
 
     /// The comma-separated list elements of every occurrence of the field, trimmed and lowercased

@@ -119,7 +119,7 @@ public struct HTTPRequestParser: Sendable {
         let headers = try HTTPSyntax.parseHeaderFields(scanner.lines.dropFirst(), in: input)
         // A server MUST respond with 400 to an HTTP/1.1 request lacking Host, and to any request with
         // more than one Host field line (§3.2).
-        let hostCount = headers.values(for: "Host").count
+        let hostCount = headers.count(of: "Host")
         if hostCount > 1 || (hostCount == 0 && version == .http1_1 && requiresHost) { throw .invalidHost }
         return HTTPRequestHead(
             method: String(decoding: parts[0], as: UTF8.self),

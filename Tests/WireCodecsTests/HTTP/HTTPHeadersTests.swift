@@ -47,4 +47,13 @@ import Testing
         #expect(headers.values(for: "x-A") == ["3"])
         #expect(headers["Content-Length"] == nil)
     }
+
+    @Test func countOfAgreesWithValues() {
+        let headers: HTTPHeaders = ["Host": "a", "X-A": "1", "host": "b", "x-a": "2", "HOST": "c", "Origin": "o"]
+        for name in ["Host", "hOsT", "X-A", "Origin", "Content-Length", ""] {
+            #expect(headers.count(of: name) == headers.values(for: name).count, "\(name)")
+        }
+        #expect(headers.count(of: "host") == 3)
+        #expect(headers.count(of: "Missing") == 0)
+    }
 }
