@@ -65,7 +65,7 @@ extension ServerCore {
 
     /// Forgets a session at once (what `.sessionClosed` does), closing its WebSocket if any.
     func closeSessionNow(sid: String, reason: EngineIOCloseReason, state: inout State, work: inout Work) {
-        guard var record = state.sessions.removeValue(forKey: sid) else { return }
+        guard let record = state.sessions.removeValue(forKey: sid) else { return }
         state.sidByMessengerID[record.messengerID] = nil
         _ = record.socketIO.onEngineIOClosed(reason: reason)
         state.messenger.sessionClosed(record.messengerID)

@@ -35,7 +35,13 @@ final class ServerCore: Sendable {
     }
 
     /// One Engine.IO session with its Socket.IO layer and transport bindings.
-    struct SessionRecord: Sendable {
+    ///
+    /// A class, so `state.sessions[sid]?.engineIO.send(…)` mutates the record where it lives: with a
+    /// struct of this size (over 400 bytes), every such mutation went through the dictionary's
+    /// `modify` accessor, which moved the record out and back and allocated three coroutine frames
+    /// (one of 2.6 KiB), several times per message and session. The state machines it holds stay
+    /// structs. Confined to `ServerCore.state`'s lock, like everything in `State`.
+    final class SessionRecord {
         var engineIO: EngineIOServerSession
         var socketIO: SocketIOServerSession
         let messengerID: SessionID
@@ -46,9 +52,18 @@ final class ServerCore: Sendable {
         /// The deadline each layer last asked for; a timer firing for another deadline is stale.
         var engineIOTimerDeadline: EngineIOInstant?
         var socketIOTimerDeadline: EngineIOInstant?
+
+        init(engineIO: EngineIOServerSession, socketIO: SocketIOServerSession, messengerID: SessionID, webSocket: ConnectionID?) {
+            self.engineIO = engineIO
+            self.socketIO = socketIO
+            self.messengerID = messengerID
+            self.webSocket = webSocket
+        }
     }
 
-    struct State: Sendable {
+    /// Everything the server knows, guarded by `state`'s lock (not Sendable: the session records are
+    /// classes, and never leave the lock).
+    struct State {
         var sessions: [String: SessionRecord] = [:]
         var sidByMessengerID: [SessionID: String] = [:]
         var messenger = MessengerState()
