@@ -7,7 +7,9 @@ public enum MessengerEvents {
     /// `2["new_message",{"sender":…,"content":…,"timestamp":…,"id":…}]` (Spec DELIVER-1).
     public static func newMessage(_ message: StoredMessage) -> String {
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(64 + message.sender.utf8.count + message.content.utf8.count)
+        // The fixed text (about 70 bytes), a 24-byte timestamp, up to 20 digits, and the two strings
+        // (escapes may still grow it): one allocation for the usual message.
+        bytes.reserveCapacity(128 + message.sender.utf8.count + message.content.utf8.count)
         bytes.append(contentsOf: #"2["new_message","#.utf8)
         appendMessageObject(message, to: &bytes)
         bytes.append(UInt8(ascii: "]"))
@@ -52,7 +54,9 @@ public enum MessengerEvents {
 
     /// The JSON object a successful POST or `send_message` answers (Spec SEND-1, EXT-2).
     public static func successBody(_ message: StoredMessage) -> [UInt8] {
-        var bytes = Array(#"{"status":"success","id":"#.utf8)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(64 + message.timestamp.utf8.count)  // one allocation, not three
+        bytes.append(contentsOf: #"{"status":"success","id":"#.utf8)
         JSONSerializer.appendInteger(message.id, to: &bytes)
         bytes.append(contentsOf: #","timestamp":"#.utf8)
         JSONSerializer.appendString(message.timestamp, to: &bytes)

@@ -158,6 +158,14 @@ extension ServerCore {
     }
 
     private static func textFrame(for packet: EngineIOPacket) -> [UInt8] {
+        if case .message(let text) = packet {
+            // Hot path (every event, every new_message): `4` and the text written into the frame itself.
+            let payloadLength = 1 + text.utf8.count
+            var frame: [UInt8] = []
+            frame.reserveCapacity(payloadLength + 10)
+            WebSocketFrame.appendFrame(opcode: .text, payloadLength: payloadLength, to: &frame) { packet.appendEncodedText(to: &$0) }
+            return frame
+        }
         var payload: [UInt8] = []
         packet.appendEncodedText(to: &payload)
         var frame: [UInt8] = []

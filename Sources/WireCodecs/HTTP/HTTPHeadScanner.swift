@@ -62,6 +62,8 @@ struct HTTPHeadScanner: Sendable {
             if lineEnd > lineStart && input[lineEnd - 1] == 0x0D { lineEnd -= 1 }
             scanOffset = lineFeed + 1
             if lineEnd == lineStart && !isSkippingLeadingEmptyLines { return scanOffset }
+            // One allocation for a typical head (a start line and a handful of fields), not four.
+            if lines.isEmpty { lines.reserveCapacity(16) }
             lines.append(lineStart..<lineEnd)
             if lines.count > maxLines { throw .tooManyLines }
             lineStart = scanOffset

@@ -109,12 +109,18 @@ public struct HTTPRequestParser: Sendable {
     private func parseHead() throws(HTTPParseError) -> HTTPRequestHead {
         guard let requestLineRange = scanner.lines.first else { throw .invalidRequestLine }
         let line = input.bytes(requestLineRange)
-        let parts = line.split(separator: 0x20, maxSplits: 3, omittingEmptySubsequences: false)
-        guard parts.count == 3, !parts[1].isEmpty else { throw .invalidRequestLine }
-        guard HTTPSyntax.isToken(parts[0]) else { throw .invalidMethod }
+        // Exactly two single spaces make three parts (a split without the array of slices).
+        guard let firstSpace = line.firstIndex(of: 0x20),
+              let secondSpace = line[(firstSpace + 1)...].firstIndex(of: 0x20),
+              !line[(secondSpace + 1)...].contains(0x20)
+        else { throw .invalidRequestLine }
+        let method = line[..<firstSpace]
+        let target = line[(firstSpace + 1)..<secondSpace]
+        guard !target.isEmpty else { throw .invalidRequestLine }
+        guard HTTPSyntax.isToken(method) else { throw .invalidMethod }
         // request-target: origin-form, absolute-form, authority-form or "*": visible ASCII only (§3.2).
-        guard parts[1].allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else { throw .invalidTarget }
-        guard let version = HTTPSyntax.parseVersion(parts[2]) else { throw .invalidRequestLine }
+        guard target.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else { throw .invalidTarget }
+        guard let version = HTTPSyntax.parseVersion(line[(secondSpace + 1)...]) else { throw .invalidRequestLine }
         guard version == .http1_1 || version == .http1_0 else { throw .unsupportedVersion }
         let headers = try HTTPSyntax.parseHeaderFields(scanner.lines.dropFirst(), in: input)
         // A server MUST respond with 400 to an HTTP/1.1 request lacking Host, and to any request with
@@ -122,8 +128,8 @@ public struct HTTPRequestParser: Sendable {
         let hostCount = headers.count(of: "Host")
         if hostCount > 1 || (hostCount == 0 && version == .http1_1 && requiresHost) { throw .invalidHost }
         return HTTPRequestHead(
-            method: String(decoding: parts[0], as: UTF8.self),
-            target: String(decoding: parts[1], as: UTF8.self),
+            method: String(decoding: method, as: UTF8.self),
+            target: String(decoding: target, as: UTF8.self),
             version: version,
             headers: headers)
     }

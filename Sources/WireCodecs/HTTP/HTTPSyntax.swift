@@ -76,6 +76,7 @@ enum HTTPSyntax {
         _ lines: ArraySlice<Range<Int>>, in input: HTTPInputBuffer
     ) throws(HTTPParseError) -> HTTPHeaders {
         var headers = HTTPHeaders()
+        headers.reserveCapacity(lines.count)
         for line in lines {
             do {
                 let field = try parseField(input.bytes(line))

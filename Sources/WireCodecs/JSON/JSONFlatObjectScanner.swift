@@ -30,6 +30,7 @@ public enum JSONFlatObjectScanner {
             var members: [(key: String, value: String)] = []
             skipWhitespace()
             if take(0x7D) { return isAtEndAfterWhitespace() ? members : nil }  // }
+            members.reserveCapacity(4)  // a message body has three members: one allocation, not three
             while true {
                 guard take(0x22), let key = plainString() else { return nil }
                 skipWhitespace()

@@ -17,6 +17,18 @@ extension WebSocketFrame {
         if let maskingKey { applyMask(maskingKey, to: &buffer, from: payloadStart) }
     }
 
+    /// Appends a final unmasked frame whose payload `writePayload` appends straight into `buffer`;
+    /// it must append exactly `payloadLength` bytes (checked). For payloads assembled from parts
+    /// (e.g. an Engine.IO type byte and a Socket.IO text) without a separate payload buffer.
+    public static func appendFrame(
+        opcode: WebSocketOpcode, payloadLength: Int, to buffer: inout [UInt8], writePayload: (inout [UInt8]) -> Void
+    ) {
+        appendHeader(isFinal: true, opcode: opcode, payloadLength: payloadLength, maskingKey: nil, to: &buffer)
+        let payloadStart = buffer.count
+        writePayload(&buffer)
+        precondition(buffer.count - payloadStart == payloadLength, "the payload written differs from the announced length")
+    }
+
     /// Appends a text frame; `utf8` must be valid UTF-8 (e.g. `string.utf8`).
     public static func appendText(_ utf8: some Collection<UInt8>, maskingKey: [UInt8]? = nil, to buffer: inout [UInt8]) {
         appendFrame(opcode: .text, payload: utf8, maskingKey: maskingKey, to: &buffer)

@@ -75,6 +75,15 @@ import Testing
         #expect(buffer == [0xAA] + WebSocketFrame(opcode: .binary, payload: [UInt8](repeating: 5, count: 300)).serialized())
     }
 
+    @Test(arguments: [0, 1, 124, 125, 126, 65_535, 65_536, 70_000])
+    func payloadWriterBuilderMatchesSerializedFrames(length: Int) {
+        // Each length on both sides of the 7-bit, 16-bit and 64-bit length encodings (RFC 6455 §5.2).
+        let payload = [UInt8](repeating: 0x34, count: length)
+        var buffer: [UInt8] = [0xAA]  // appended, not replaced
+        WebSocketFrame.appendFrame(opcode: .text, payloadLength: length, to: &buffer) { $0.append(contentsOf: payload) }
+        #expect(buffer == [0xAA] + WebSocketFrame(opcode: .text, payload: payload).serialized())
+    }
+
     @Test func controlBuildersStayWithin125Bytes() throws {
         var buffer = [UInt8]()
         WebSocketFrame.appendPing([UInt8](repeating: 1, count: 200), to: &buffer)
