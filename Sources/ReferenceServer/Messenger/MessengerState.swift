@@ -131,6 +131,7 @@ public struct MessengerState: Sendable {
         for message in messages {
             guard let sessions = sessionsByUser[message.receiver] else { continue }
             var recipients: [SessionID] = []
+            recipients.reserveCapacity(sessions.count)
             for session in sessions {
                 switch bindings[session] {
                 case .bound(let user, let lastDeliveredID)?:
@@ -139,6 +140,9 @@ public struct MessengerState: Sendable {
                         bindings[session] = .bound(user: user, lastDeliveredID: message.id)
                     }
                 case .joining(let user, let token, var buffered)?:
+                    // Release the stored copy first, so the append grows the buffer in place instead of
+                    // copying every message buffered so far (quadratic over a long join).
+                    bindings[session] = .unbound
                     buffered.append(message)
                     bindings[session] = .joining(user: user, token: token, buffered: buffered)
                 case .unbound?, nil:
