@@ -19,9 +19,10 @@ public enum EngineIOServerAction: Sendable, Equatable {
     /// Answer the current request (GET or POST) with this status and an empty body
     /// (400 for protocol errors, 413 for a POST over `maxPayload`).
     case rejectRequest(status: Int)
-    /// Send each packet in its own frame on the session's WebSocket (text `<type><data>`,
-    /// binary messages as binary frames).
-    case writeToWebSocket([EngineIOPacket])
+    /// Send the packet in a frame of its own on the session's WebSocket (text `<type><data>`,
+    /// binary messages as binary frames). One packet per action: the hot path (every event sent on
+    /// a WebSocket) then builds no array of packets.
+    case writeToWebSocket(EngineIOPacket)
     /// Close the session's WebSocket (the session may live on, e.g. after a failed upgrade).
     case closeWebSocket
     /// Close the WebSocket just offered by `onWebSocketOpened`; it never joined the session.

@@ -80,7 +80,7 @@ public struct EngineIOServerSession: Sendable {
         )
         var actions: [Action] = transport == .polling
             ? [.respondToPoll([.open(payload)])]
-            : [.writeToWebSocket([.open(payload)])]
+            : [.writeToWebSocket(.open(payload))]
         session.nextPingAt = now.advanced(byMilliseconds: configuration.pingInterval)
         session.appendTimerChange(to: &actions)
         return (session, actions)
@@ -199,7 +199,7 @@ public struct EngineIOServerSession: Sendable {
             switch (upgradeState, packet) {
             case (.awaitingProbe, .ping("probe")), (.probed, .ping("probe")):
                 upgradeState = .probed
-                actions.append(.writeToWebSocket([.pong("probe")]))
+                actions.append(.writeToWebSocket(.pong("probe")))
                 if hasPendingPoll {
                     hasPendingPoll = false
                     actions.append(.respondToPoll([.noop]))
@@ -338,7 +338,7 @@ public struct EngineIOServerSession: Sendable {
 
     /// Queues (polling) or writes (WebSocket) one packet.
     private mutating func enqueue(_ packet: EngineIOPacket, byteCount: Int) -> [Action] {
-        if transport == .webSocket { return [.writeToWebSocket([packet])] }
+        if transport == .webSocket { return [.writeToWebSocket(packet)] }
         queue.append(QueuedPacket(packet: packet, byteCount: max(byteCount, 0)))
         return hasPendingPoll ? flushPoll() : []
     }
@@ -381,7 +381,7 @@ public struct EngineIOServerSession: Sendable {
         upgradeState = .completed
         upgradeDeadline = nil
         if !queue.isEmpty {
-            actions.append(.writeToWebSocket(queue.map(\.packet)))
+            actions += queue.map { .writeToWebSocket($0.packet) }
             queue.removeAll()
         }
         return actions

@@ -116,10 +116,13 @@ extension ServerCore {
                 if let request = work.currentRequest {
                     work.effects.append(.respond(request, .withCORS(status: status, contentType: nil, body: [], origin: request.origin)))
                 }
-            case .writeToWebSocket(var packets):
-                if let outgoing = hooks.outgoingEngineIO { packets = packets.flatMap { outgoing(sid, $0) } }
+            case .writeToWebSocket(let packet):
                 guard let webSocket = state.sessions[sid]?.webSocket else { continue }
-                for packet in packets {
+                if let outgoing = hooks.outgoingEngineIO {
+                    for rewritten in outgoing(sid, packet) {
+                        work.effects.append(.writeWebSocket(webSocket, frame(for: rewritten, work: &work)))
+                    }
+                } else {
                     work.effects.append(.writeWebSocket(webSocket, frame(for: packet, work: &work)))
                 }
             case .closeWebSocket:

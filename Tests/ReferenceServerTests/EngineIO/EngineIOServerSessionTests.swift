@@ -26,7 +26,7 @@ private func size(_ text: String) -> Int { 1 + text.utf8.count }
     @Test func webSocketHandshakeWritesOpenWithoutUpgrades() {
         let (session, actions) = EngineIOServerSession.open(sid: "w", transport: .webSocket, configuration: configuration, now: at(10))
         let payload = EngineIOOpenPayload(sid: "w", upgrades: [], pingInterval: 300, pingTimeout: 200, maxPayload: 100)
-        #expect(actions == [.writeToWebSocket([.open(payload)]), .scheduleTimer(at: at(310))])
+        #expect(actions == [.writeToWebSocket(.open(payload)), .scheduleTimer(at: at(310))])
         #expect(session.transport == .webSocket)
         #expect(session.nextDeadline == at(310))
     }
@@ -185,9 +185,9 @@ private func size(_ text: String) -> Int { 1 + text.utf8.count }
 
     @Test func webSocketPingIsWrittenDirectly() {
         var (session, _) = EngineIOServerSession.open(sid: "w", transport: .webSocket, configuration: configuration, now: at(0))
-        #expect(session.onTimer(now: at(300)) == [.writeToWebSocket([.ping("")]), .scheduleTimer(at: at(500))])
+        #expect(session.onTimer(now: at(300)) == [.writeToWebSocket(.ping("")), .scheduleTimer(at: at(500))])
         #expect(session.onWebSocketPacket(.pong(""), now: at(350)) == [.scheduleTimer(at: at(650))])
-        #expect(session.onTimer(now: at(650)) == [.writeToWebSocket([.ping("")]), .scheduleTimer(at: at(850))])
+        #expect(session.onTimer(now: at(650)) == [.writeToWebSocket(.ping("")), .scheduleTimer(at: at(850))])
         #expect(session.onTimer(now: at(850)) == [.closeWebSocket, .sessionClosed(reason: .pingTimeout)])
     }
 
@@ -203,7 +203,7 @@ private func size(_ text: String) -> Int { 1 + text.utf8.count }
         #expect(session.upgradeState == .awaitingProbe)
 
         // 2probe -> 3probe, and the held GET is released with a noop.
-        #expect(session.onWebSocketPacket(.ping("probe"), now: at(40)) == [.writeToWebSocket([.pong("probe")]), .respondToPoll([.noop])])
+        #expect(session.onWebSocketPacket(.ping("probe"), now: at(40)) == [.writeToWebSocket(.pong("probe")), .respondToPoll([.noop])])
         #expect(session.upgradeState == .probed)
 
         // The application keeps sending while the client pauses polling: packets are queued.
@@ -211,16 +211,16 @@ private func size(_ text: String) -> Int { 1 + text.utf8.count }
         #expect(session.send(.message("queued2"), encodedByteCount: 8) == [])
 
         // 5 switches the transport and flushes the queue on the WebSocket.
-        #expect(session.onWebSocketPacket(.upgrade, now: at(50)) == [.writeToWebSocket([.message("queued1"), .message("queued2")])])
+        #expect(session.onWebSocketPacket(.upgrade, now: at(50)) == [.writeToWebSocket(.message("queued1")), .writeToWebSocket(.message("queued2"))])
         #expect(session.transport == .webSocket)
         #expect(session.upgradeState == .completed)
 
         // From now on everything goes over the WebSocket, and polling is refused.
-        #expect(session.send(.message("late"), encodedByteCount: 5) == [.writeToWebSocket([.message("late")])])
+        #expect(session.send(.message("late"), encodedByteCount: 5) == [.writeToWebSocket(.message("late"))])
         #expect(session.onWebSocketPacket(.message("4hi"), now: at(60)) == [.deliverToApplication(.message("4hi"))])
         #expect(session.onPollRequest(now: at(70)) == [.rejectRequest(status: 400)])
         #expect(session.onPollData([.message("x")], byteCount: 2, now: at(70)) == [.rejectRequest(status: 400)])
-        #expect(session.onTimer(now: at(300)) == [.writeToWebSocket([.ping("")]), .scheduleTimer(at: at(500))])
+        #expect(session.onTimer(now: at(300)) == [.writeToWebSocket(.ping("")), .scheduleTimer(at: at(500))])
         #expect(session.onWebSocketOpened(now: at(310)) == [.rejectWebSocket])
         #expect(session.onWebSocketClosed(now: at(320)) == [.sessionClosed(reason: .transportClose)])
     }
@@ -238,7 +238,7 @@ private func size(_ text: String) -> Int { 1 + text.utf8.count }
         _ = session.onWebSocketOpened(now: at(10))
         _ = session.onWebSocketPacket(.ping("probe"), now: at(20))
         #expect(session.onTimer(now: at(300)) == [.scheduleTimer(at: at(500))])
-        #expect(session.onWebSocketPacket(.upgrade, now: at(310)) == [.writeToWebSocket([.ping("")])])
+        #expect(session.onWebSocketPacket(.upgrade, now: at(310)) == [.writeToWebSocket(.ping(""))])
         #expect(session.onWebSocketPacket(.pong(""), now: at(320)) == [.scheduleTimer(at: at(620))])
     }
 
