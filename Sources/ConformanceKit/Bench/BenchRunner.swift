@@ -427,6 +427,9 @@ public struct BenchRunner: Sendable {
                 result.figures.append(.init("server msg/s per core (projected)", (Double(tally.accepted) / server).rounded(), "msg/s"))
             }
         }
+        if let note = Self.inFlightNote(workload: result.workload, serverShare: cpu.serverShare, inFlight: requestsInFlight(result.workload)) {
+            result.notes.append(note)
+        }
         result.tally = tally
         result.deliveryLatency = BenchReport.Latency(collected.delivery)
         result.answerLatency = BenchReport.Latency(collected.answer)
@@ -438,12 +441,30 @@ public struct BenchRunner: Sendable {
 
     // MARK: Helpers
 
+    /// The requests (or acks) a sending workload keeps outstanding: POST connections × pipeline depth
+    /// for fan-out, users × acks per user for socket.
+    func requestsInFlight(_ workload: BenchOptions.Workload) -> Int {
+        workload == .socket ? options.users * options.pipelineDepth : options.connections * options.pipelineDepth
+    }
+
+    /// A closed-loop sending workload that left the server's core mostly idle measured the load's
+    /// round trips, not the server: say so, and how to measure the capacity (nil when not the case).
+    static func inFlightNote(workload: BenchOptions.Workload, serverShare: Double?, inFlight: Int) -> String? {
+        guard workload == .fanout || workload == .socket, let serverShare, serverShare < 0.85 else { return nil }
+        let percent = Int((serverShare * 100).rounded())
+        return "the server used \(percent) % of a core: with \(inFlight) requests in flight, their round trips "
+            + "(each waits for its commit) may have set this rate rather than the server; more in flight "
+            + "(--connections, --pipeline) measures its capacity"
+    }
+
     /// CPU use of the load generator (this process) and of the server, over a measured interval.
     struct Measurement {
         struct Result: Sendable {
             var figures: [BenchReport.Figure]
             var ownSeconds: Double
             var serverSeconds: Double?
+            /// The server's CPU seconds per wall-clock second over the interval (1 = one core busy).
+            var serverShare: Double?
         }
 
         let serverProcessID: Int32?
@@ -465,7 +486,7 @@ public struct BenchRunner: Sendable {
                 server = serverEnd - serverStart
                 figures.append(.init("server CPU", ((serverEnd - serverStart) / wall * 1000).rounded() / 10, "% of a core"))
             }
-            return Result(figures: figures, ownSeconds: own, serverSeconds: server)
+            return Result(figures: figures, ownSeconds: own, serverSeconds: server, serverShare: server.map { $0 / wall })
         }
     }
 

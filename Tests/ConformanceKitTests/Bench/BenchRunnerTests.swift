@@ -118,4 +118,18 @@ import Testing
         #expect(BenchRunner.checkHistory("42[\"new_message\",{}]", content: Self.content, expected: 0) != nil)
         #expect(BenchRunner.checkHistory("not json", content: Self.content, expected: 0) != nil)
     }
+
+    @Test func anIdleServerCoreUnderAClosedLoopIsPointedOut() throws {
+        let note = try #require(BenchRunner.inFlightNote(workload: .fanout, serverShare: 0.74, inFlight: 128))
+        #expect(note.contains("74 % of a core") && note.contains("128 requests in flight") && note.contains("--pipeline"))
+        #expect(BenchRunner.inFlightNote(workload: .socket, serverShare: 0.5, inFlight: 800) != nil)
+        // A busy server, an open-loop or non-sending workload, or no CPU figure: nothing to say.
+        #expect(BenchRunner.inFlightNote(workload: .fanout, serverShare: 0.93, inFlight: 128) == nil)
+        #expect(BenchRunner.inFlightNote(workload: .latency, serverShare: 0.2, inFlight: 128) == nil)
+        #expect(BenchRunner.inFlightNote(workload: .capacity, serverShare: 0.2, inFlight: 128) == nil)
+        #expect(BenchRunner.inFlightNote(workload: .fanout, serverShare: nil, inFlight: 128) == nil)
+        let runner = BenchRunner(options: Self.smallOptions([.fanout, .socket]), baseURL: "http://127.0.0.1:1", serverProcessID: nil) { _ in }
+        #expect(runner.requestsInFlight(.fanout) == 2 * 2)
+        #expect(runner.requestsInFlight(.socket) == 3 * 2)
+    }
 }
