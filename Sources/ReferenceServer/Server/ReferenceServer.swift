@@ -39,6 +39,13 @@ public final class ReferenceServer: Sendable {
     public let port: Int
     /// The address the server listens on.
     public var host: String { configuration.host }
+    /// The server's base URL, e.g. `http://127.0.0.1:3000`, or `http://[::1]:3000` for an IPv6 host.
+    public var baseURL: String { Self.baseURL(host: host, port: port) }
+
+    /// `http://host:port`, an IPv6 literal in brackets (RFC 3986 §3.2.2).
+    public static func baseURL(host: String, port: Int) -> String {
+        "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + String(port)
+    }
 
     private let loop: EventLoop
     private let store: any ServerMessageStore

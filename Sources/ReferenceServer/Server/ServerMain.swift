@@ -31,7 +31,7 @@ public enum ServerMain {
             writeStandardError("Error: \(error)\n")
             exit(1)
         }
-        print("reference-server listening on http://\(server.host):\(server.port)")
+        print("reference-server listening on \(server.baseURL)")
         fflush(nil)  // all output streams: the address line must reach a pipe at once
         let queue = DispatchQueue(label: "reference-server.signals")
         let sources = [SIGINT, SIGTERM].map { number in

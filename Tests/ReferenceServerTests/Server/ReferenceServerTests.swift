@@ -16,6 +16,13 @@ import Testing
         #expect(throws: (any Error).self) { try RawConnection(port: server.port) }
     }
 
+    @Test func baseURLBracketsAnIPv6Host() {
+        #expect(ReferenceServer.baseURL(host: "127.0.0.1", port: 3000) == "http://127.0.0.1:3000")
+        #expect(ReferenceServer.baseURL(host: "localhost", port: 80) == "http://localhost:80")
+        #expect(ReferenceServer.baseURL(host: "::1", port: 3000) == "http://[::1]:3000")
+        #expect(ReferenceServer.baseURL(host: "::", port: 1) == "http://[::]:1")
+    }
+
     @Test func unopenableDatabaseFailsToStart() {
         let configuration = ServerConfiguration(port: 0, databasePath: "/nonexistent-directory/x.db", logLevel: .error)
         #expect(throws: ReferenceServer.StartError.self) { try ReferenceServer.start(configuration: configuration) }
