@@ -87,6 +87,7 @@ public struct JSONReporter: Sendable {
         var wireTrace: [TraceEntry]
         var droppedTraceEntries: Int
         var expectation: ExpectationEntry?
+        var knownFaults: [String]?
 
         init(_ result: ScenarioResult, isStrict: Bool) {
             let scenario = result.scenario
@@ -112,6 +113,7 @@ public struct JSONReporter: Sendable {
             wireTrace = result.wireTrace.map(TraceEntry.init)
             droppedTraceEntries = result.droppedTraceEntries
             expectation = result.expectation.map { ExpectationEntry(kind: $0.kind.rawValue, reason: $0.reason) }
+            knownFaults = ReportFormatting.knownFaults(result)
         }
     }
 

@@ -32,6 +32,15 @@ enum ReportFormatting {
         "\(clockTime(entry.time))  \(entry.sessionLabel) \(entry.direction.symbol) \(entry.text)"
     }
 
+    /// The faults known to fail the scenario (`KnownFaults`: what to look for first, not a diagnosis),
+    /// for a failed or expected-failed result; nil for other verdicts and for scenarios no mutant fails.
+    static func knownFaults(_ result: ScenarioResult) -> [String]? {
+        switch result.verdict {
+        case .fail, .expectedFailure: KnownFaults.byScenario[result.scenario.id]
+        default: nil
+        }
+    }
+
     /// The detail block of a result that did not pass: requirements, Expected/Actual, witnesses, trace.
     static func details(_ result: ScenarioResult, indent: String, traceLimit: Int?) -> [String] {
         var lines = result.scenario.requirements.map { indent + requirementQuote($0) }
@@ -47,6 +56,10 @@ enum ReportFormatting {
             lines += result.witnessOperations.map { "\(indent)  \($0)" }
         } else if !result.witnesses.isEmpty {
             lines.append("\(indent)Witnesses: \(result.witnesses.map(\.description).joined(separator: ", "))")
+        }
+        if let faults = knownFaults(result) {
+            lines.append("\(indent)Faults known to fail this scenario (deliberately broken servers, Tests/MutantTests):")
+            lines += faults.map { "\(indent)  - \($0)" }
         }
         if !result.wireTrace.isEmpty {
             let shown = traceLimit.map { Array(result.wireTrace.suffix($0)) } ?? result.wireTrace

@@ -40,6 +40,23 @@ import Testing
         #expect(lines.contains("  INCONCLUSIVE delivery/latency: server unreachable"))
     }
 
+    @Test func aFailureListsTheFaultsKnownToFailItsScenario() throws {
+        let causes = try #require(KnownFaults.byScenario["join/basic"])
+        let lines = reporter.summary(report).split(separator: "\n").map(String.init)
+        let heading = try #require(lines.firstIndex(of: "  Faults known to fail this scenario (deliberately broken servers, Tests/MutantTests):"))
+        #expect(Array(lines[(heading + 1)...].prefix(causes.count)) == causes.map { "    - \($0)" })
+        // Before the wire trace, after the witnesses.
+        let trace = try #require(lines.firstIndex { $0.hasPrefix("  Wire trace") })
+        #expect(heading < trace)
+        // Only failed and expected-failed results carry faults; an unexpected pass does not.
+        #expect(lines.filter { $0.hasPrefix("  Faults known to fail") }.count == 1)
+        #expect(ReportFormatting.knownFaults(report.results[0]) == nil)  // a pass
+        let expectedFailure = ReportFixtures.result("join/basic", .join, ["JOIN-1"], .expectedFailure(reason: "known"))
+        #expect(ReportFormatting.knownFaults(expectedFailure) == causes)
+        let unknown = ReportFixtures.result("join/not-a-scenario", .join, ["JOIN-1"], .fail)
+        #expect(ReportFormatting.knownFaults(unknown) == nil)
+    }
+
     @Test func cleanRunSummary() {
         var report = report
         report.results = [report.results[0], report.results[2]]

@@ -106,6 +106,9 @@ import Testing
         #expect(results[1]["actual"] == .string("error event \"bad\"\u{1}\u{7}"))
         #expect(results[4]["reason"] == .string("needs --restart-command"))
         #expect(results[4]["startedAtMilliseconds"] == nil)
+        let causes = try #require(KnownFaults.byScenario["join/basic"])
+        #expect(results[1]["knownFaults"] == .array(causes.map { .string($0) }))
+        #expect(results[0]["knownFaults"] == nil)  // a pass
         #expect(value["totals"]?["total"] == .number(11))
         #expect(value["totals"]?["unexpectedPasses"] == .number(1))
     }
