@@ -57,20 +57,9 @@ public final class SQLiteStatement {
         case .integer(let integer):
             code = sqlite3_bind_int64(handle, position, integer)
         case .text(let text):
-            // Bound with an explicit byte length so embedded NUL characters survive; the String's own
-            // UTF-8 storage is read in place (no copy), and SQLITE_TRANSIENT makes SQLite copy the
-            // bytes before this call returns.
+            // The String's own UTF-8 storage, copied by SQLite before this call returns.
             var text = text
-            code = text.withUTF8 { bytes in
-                bytes.withMemoryRebound(to: CChar.self) { characters in
-                    guard let start = characters.baseAddress else {
-                        // An empty String has no buffer; bind a zero-length (not NULL) text.
-                        return sqlite3_bind_text64(handle, position, "", 0, SQLiteStatement.transient, UInt8(SQLITE_UTF8))
-                    }
-                    return sqlite3_bind_text64(
-                        handle, position, start, UInt64(characters.count), SQLiteStatement.transient, UInt8(SQLITE_UTF8))
-                }
-            }
+            code = text.withUTF8 { bindText($0, at: position, isCopied: true) }
         case .null:
             code = sqlite3_bind_null(handle, position)
         }
@@ -138,15 +127,7 @@ public final class SQLiteStatement {
         }
         var text = texts[index]
         let outcome: Result<Void, SQLiteError> = text.withUTF8 { bytes in
-            let position = Int32(index + 1)
-            let code = bytes.withMemoryRebound(to: CChar.self) { characters in
-                guard let start = characters.baseAddress, !characters.isEmpty else {
-                    // No buffer to point at: a zero-length (not NULL) text, copied.
-                    return sqlite3_bind_text64(handle, position, "", 0, SQLiteStatement.transient, UInt8(SQLITE_UTF8))
-                }
-                // A nil destructor is SQLITE_STATIC: SQLite reads the bytes in place until they are unbound.
-                return sqlite3_bind_text64(handle, position, start, UInt64(characters.count), nil, UInt8(SQLITE_UTF8))
-            }
+            let code = bindText(bytes, at: Int32(index + 1), isCopied: false)
             guard code == SQLITE_OK else {
                 let error = SQLiteError(database: database, code: code, sql: sql)
                 sqlite3_clear_bindings(handle)
@@ -160,6 +141,20 @@ public final class SQLiteStatement {
             }
         }
         try outcome.get()
+    }
+
+    /// Binds UTF-8 bytes as text with an explicit length, so embedded NUL characters survive; empty
+    /// bytes bind as zero-length text, not NULL. `isCopied`: SQLite copies the bytes before returning
+    /// (`SQLITE_TRANSIENT`), else it reads them in place until they are unbound (`SQLITE_STATIC`).
+    private func bindText(_ bytes: UnsafeBufferPointer<UInt8>, at position: Int32, isCopied: Bool) -> Int32 {
+        bytes.withMemoryRebound(to: CChar.self) { characters in
+            guard let start = characters.baseAddress, !characters.isEmpty else {
+                return sqlite3_bind_text64(handle, position, "", 0, SQLiteStatement.transient, UInt8(SQLITE_UTF8))
+            }
+            // A nil destructor is SQLITE_STATIC.
+            return sqlite3_bind_text64(
+                handle, position, start, UInt64(characters.count), isCopied ? SQLiteStatement.transient : nil, UInt8(SQLITE_UTF8))
+        }
     }
 
     /// Binds `values`, reads every row with `row`, then resets (releasing the read snapshot).

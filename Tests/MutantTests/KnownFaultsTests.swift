@@ -57,7 +57,7 @@ import Testing
         #expect(KnownFaults.byScenario == table)
     }
 
-    @Test func everyScenarioThatAMutantFailsForItsOwnRequirementHasCauses() {
+    @Test func theTableListsTheIntendedFaultsForRealScenarios() {
         // Spot checks that the selection is the intended one: a privacy failure lists the leak faults,
         // and a scenario failed only as collateral (another requirement's mutant) lists nothing for it.
         let privacy = KnownFaults.byScenario["privacy/other-users"] ?? []
