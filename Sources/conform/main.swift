@@ -117,6 +117,13 @@ if let path = options.jsonPath {
         writeStandardError("Error: cannot write the JSON report \(path): \(error)\n")
     }
 }
+if let path = options.htmlPath {
+    do {
+        try HTMLReporter().render(report).write(toFile: path, atomically: true, encoding: .utf8)
+    } catch {
+        writeStandardError("Error: cannot write the HTML report \(path): \(error)\n")
+    }
+}
 await commandTarget?.stop()
 KitEventLoop.shutdown()
 if let temporaryDirectory { try? FileManager.default.removeItem(atPath: temporaryDirectory) }

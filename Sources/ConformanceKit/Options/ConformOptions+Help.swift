@@ -37,6 +37,7 @@ extension ConformOptions {
         Output:
           --junit FILE             Write a JUnit XML report.
           --json FILE              Write a JSON report (docs/conform-report.schema.json).
+          --html FILE              Write the report as one self-contained HTML page (open it in a browser).
           -v, --verbose            Print scenario starts and full wire traces.
           -h, --help               Print this help and exit.
 

@@ -34,6 +34,8 @@ public struct ConformOptions: Sendable, Equatable {
     public var concurrency: Int = ConformOptions.defaultConcurrency
     public var junitPath: String?
     public var jsonPath: String?
+    /// Where `--html` writes the report page.
+    public var htmlPath: String?
     public var expectationsPath: String?
     public var restartCommand: String?
     public var crashCommand: String?
@@ -104,6 +106,7 @@ public struct ConformOptions: Sendable, Equatable {
             case "--concurrency": options.concurrency = try integer(name, value(), range: 1...1_024)
             case "--junit": options.junitPath = try nonEmpty(name, value())
             case "--json": options.jsonPath = try nonEmpty(name, value())
+            case "--html": options.htmlPath = try nonEmpty(name, value())
             case "--expect": options.expectationsPath = try nonEmpty(name, value())
             default:
                 throw ConformUsageError("unknown option '\(name)'")

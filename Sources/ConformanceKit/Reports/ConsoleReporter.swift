@@ -96,9 +96,14 @@ public struct ConsoleReporter: Sendable {
     /// `Durability: 1/1 passed, 2 skipped (needs --restart-command)`: passed out of the scenarios that
     /// ran to a pass or fail verdict; what was not run or not decided is stated beside it.
     func areaLine(_ area: ScenarioArea, results: [ScenarioResult]) -> String {
+        "\(area.displayName): " + Self.areaFigures(results)
+    }
+
+    /// `1/1 passed, 2 skipped (needs --restart-command)`: the figures of `areaLine` (also the HTML report's).
+    static func areaFigures(_ results: [ScenarioResult]) -> String {
         let totals = RunTotals(results)
         let decided = totals.total - totals.skipped - totals.unsupported - totals.inconclusive
-        var parts = ["\(area.displayName): \(totals.passed)/\(decided) passed"]
+        var parts = ["\(totals.passed)/\(decided) passed"]
         if totals.failed + totals.unexpectedPasses > 0 { parts.append("\(totals.failed + totals.unexpectedPasses) failed") }
         func withReasons(_ count: Int, _ noun: String, _ reasons: [String]) {
             guard count > 0 else { return }

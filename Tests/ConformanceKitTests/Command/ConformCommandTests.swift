@@ -7,7 +7,8 @@ import Testing
     @Test func selfCheckPassesEveryScenarioIncludingRestartAndCrash() async throws {
         let json = FileManager.default.temporaryDirectory.appendingPathComponent("conform-\(UUID().uuidString).json").path
         let junit = json.replacingOccurrences(of: ".json", with: ".xml")
-        let result = try await ConformProcess.run(["--json", json, "--junit", junit])
+        let html = json.replacingOccurrences(of: ".json", with: ".html")
+        let result = try await ConformProcess.run(["--json", json, "--junit", junit, "--html", html])
         let lines = result.output.split(separator: "\n")
         #expect(result.status == 0, "\(result.output.suffix(4000))\n\(result.error.suffix(2000))")
         let closing = try #require(lines.last.map(String.init))
@@ -17,5 +18,8 @@ import Testing
         let report = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: json))) as? [String: Any]
         #expect(report?["results"] != nil)
         #expect(FileManager.default.fileExists(atPath: junit))
+        let page = try String(contentsOfFile: html, encoding: .utf8)
+        #expect(page.contains("<h1>conform: PASS</h1>"))
+        #expect(page.contains("PASS</span> <code class=\"id\">durability/crash-acknowledged</code>"))
     }
 }

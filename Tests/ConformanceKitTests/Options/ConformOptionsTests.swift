@@ -16,7 +16,7 @@ import Testing
         let options = try ConformOptions.parse([
             "--server-command", "python app.py", "--start-timeout", "2.5", "--filter", "join", "--filter=ORDER-1",
             "--exclude", "durability/", "--strict", "--timeout", "30", "--timeout-factor", "1.5", "--seed", "0x10",
-            "--concurrency", "8", "--junit", "out.xml", "--json=out.json", "--expect", "ci.expect",
+            "--concurrency", "8", "--junit", "out.xml", "--json=out.json", "--html", "out.html", "--expect", "ci.expect",
             "--restart-command", "systemctl restart x", "--crash-command", "pkill -9 x", "--verbose", "http://127.0.0.1:5000/",
         ])
         #expect(options.command == .run)
@@ -31,6 +31,7 @@ import Testing
         #expect(options.concurrency == 8)
         #expect(options.junitPath == "out.xml")
         #expect(options.jsonPath == "out.json")
+        #expect(options.htmlPath == "out.html")
         #expect(options.expectationsPath == "ci.expect")
         #expect(options.restartCommand == "systemctl restart x")
         #expect(options.crashCommand == "pkill -9 x")
@@ -75,7 +76,7 @@ import Testing
         let help = ConformOptions.helpText
         for code in ["  0   ", "  1   ", "  2   ", "  64  "] { #expect(help.contains(code), "\(code)") }
         for option in ["--server-command", "--start-timeout", "--list", "--filter", "--exclude", "--strict", "--timeout ", "--timeout-factor",
-                       "--seed", "--concurrency", "--junit", "--json", "--expect", "--restart-command", "--crash-command", "--verbose", "--help"] {
+                       "--seed", "--concurrency", "--junit", "--json", "--html", "--expect", "--restart-command", "--crash-command", "--verbose", "--help"] {
             #expect(help.contains(option), "\(option)")
         }
         #expect(help.contains(ConformOptions.usage))
