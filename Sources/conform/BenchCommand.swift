@@ -19,6 +19,7 @@ func runBench(_ arguments: [String]) async -> Never {
         print(BenchOptions.helpText)
         exit(0)
     }
+    if let directory = options.compareDirectory, let path = options.htmlPath { writeComparisonPage(directory: directory, workloads: options.workloads, path: path) }
     BenchProcessStats.raiseOpenFileLimit()
     var baseURL = options.targetURL ?? ""
     var serverProcessID = options.serverProcessID
@@ -55,7 +56,32 @@ func runBench(_ arguments: [String]) async -> Never {
             writeStandardError("Error: cannot write the JSON results \(path): \(error)\n")
         }
     }
+    if let path = options.htmlPath {
+        do {
+            try BenchHTMLReporter().render(report).write(toFile: path, atomically: true, encoding: .utf8)
+        } catch {
+            writeStandardError("Error: cannot write the HTML page \(path): \(error)\n")
+        }
+    }
     if let embedded { await embedded.terminate(grace: .seconds(5)) }
     if let directory { try? FileManager.default.removeItem(atPath: directory) }
     exit(report.exitStatus.rawValue)
+}
+
+/// `conform bench --compare DIR --html FILE`: the page of `bench/compare`'s JSON results, no run.
+/// Exits 0 when written, 2 without reference results, 1 when a file cannot be read or written.
+func writeComparisonPage(directory: String, workloads: [BenchOptions.Workload], path: String) -> Never {
+    do {
+        guard let reference = try BenchHTMLReporter.merged(directory: directory, name: "reference", workloads: workloads) else {
+            writeStandardError("Error: no reference-<workload>.json results in \(directory)\n")
+            exit(ExitStatus.inconclusive.rawValue)
+        }
+        let peer = try BenchHTMLReporter.merged(directory: directory, name: "peer", workloads: workloads)
+        try BenchHTMLReporter().render(reference: reference, peer: peer).write(toFile: path, atomically: true, encoding: .utf8)
+        print("conform bench: wrote \(path)")
+        exit(0)
+    } catch {
+        writeStandardError("Error: cannot write the comparison page \(path) from \(directory): \(error)\n")
+        exit(ExitStatus.failure.rawValue)
+    }
 }

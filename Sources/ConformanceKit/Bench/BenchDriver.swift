@@ -57,6 +57,8 @@ final class BenchDriver {
     private(set) var deliveryLatency = BenchHistogram()
     private(set) var answerLatency = BenchHistogram()
     private(set) var joinLatency = BenchHistogram()
+    /// Accepted messages and first deliveries per second since sending started.
+    private(set) var throughput = BenchThroughput()
     private(set) var allMessagesTexts: [String] = []
     private(set) var firstJoinAt: UInt64 = 0
     private(set) var lastJoinAt: UInt64 = 0
@@ -154,6 +156,7 @@ final class BenchDriver {
         let verdict = ledger.recordDelivery(sequence, user: session.user, slot: session.slot)
         switch verdict {
         case .first:
+            throughput.recordDelivered(at: arrival, start: sendingStartedAt)
             if sequence < sendTimes.count { deliveryLatency.record(arrival &- sendTimes[sequence]) }
         case .duplicate:
             note("message \(sequence) delivered twice to session \(session.index)")
@@ -167,6 +170,7 @@ final class BenchDriver {
     func sessionDidReceiveAck(_ session: BenchSocketSession, sequence: Int, isAccepted: Bool, arrival: UInt64) {
         answered += 1
         ledger.recordAnswer(sequence, isAccepted: isAccepted)
+        if isAccepted { throughput.recordAccepted(at: arrival, start: sendingStartedAt) }
         if !isAccepted {
             errorResponses += 1
             note("send_message \(sequence) refused")
@@ -201,6 +205,7 @@ final class BenchDriver {
         answered += 1
         let isAccepted = status == 201
         ledger.recordAnswer(sequence, isAccepted: isAccepted)
+        if isAccepted { throughput.recordAccepted(at: arrival, start: sendingStartedAt) }
         if !isAccepted {
             errorResponses += 1
             if errorResponses <= 3 { note("POST \(sequence) answered \(status)") }

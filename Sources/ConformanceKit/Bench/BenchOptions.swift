@@ -49,6 +49,10 @@ public struct BenchOptions: Sendable, Equatable {
     /// The server's process id, for RSS and CPU from /proc (set automatically for the embedded server).
     public var serverProcessID: Int32?
     public var jsonPath: String?
+    /// Where `--html` writes the results page.
+    public var htmlPath: String?
+    /// `--compare DIR`: no run; the page of the `bench/compare` results in DIR (needs `--html`).
+    public var compareDirectory: String?
     public var seed: UInt64?
     public var isQuiet = false
 
@@ -99,6 +103,10 @@ public struct BenchOptions: Sendable, Equatable {
           --server-pid PID          The server's process id, for RSS and CPU (automatic without URL).
           --seed N                  Seed of the random receivers.
           --json FILE               Write the results as JSON.
+          --html FILE               Write the results as one self-contained HTML page: tables, the
+                                    latency distributions, throughput per second, the ledger.
+          --compare DIR             Run nothing: with --html, the page of bench/compare's results in
+                                    DIR (reference-W.json beside peer-W.json), ratios included.
           -q, --quiet               No progress lines, only the table.
           -h, --help                Print this help and exit.
 
@@ -157,9 +165,15 @@ public struct BenchOptions: Sendable, Equatable {
             case "--server-pid": options.serverProcessID = Int32(try count(1...Int(Int32.max)))
             case "--seed": options.seed = try ConformOptions.seed(value())
             case "--json": options.jsonPath = try ConformOptions.nonEmpty(name, value())
+            case "--html": options.htmlPath = try ConformOptions.nonEmpty(name, value())
+            case "--compare": options.compareDirectory = try ConformOptions.nonEmpty(name, value())
             default:
                 throw ConformUsageError("unknown bench option '\(name)'")
             }
+        }
+        if options.compareDirectory != nil {
+            guard options.htmlPath != nil else { throw ConformUsageError("--compare needs --html FILE (the page to write)") }
+            guard options.targetURL == nil else { throw ConformUsageError("--compare reads results and runs nothing: drop the URL") }
         }
         return options
     }

@@ -67,6 +67,8 @@ public struct BenchReport: Sendable, Codable {
         public var joinLatency: Latency?
         /// Latency workload with `--disk-floor`: the same open loop against the disk alone (`BenchDiskFloor`).
         public var diskFloorLatency: Latency?
+        /// Sending workloads: accepted messages and first deliveries per second of the run.
+        public var throughput: BenchThroughput?
         public var notes: [String]
 
         public init(workload: BenchOptions.Workload, status: Status, parameters: [String: String] = [:], figures: [Figure] = [], notes: [String] = []) {

@@ -396,6 +396,7 @@ public struct BenchRunner: Sendable {
             var failedPosts: Int
             var delivery: BenchHistogram
             var answer: BenchHistogram
+            var throughput: BenchThroughput
             var notes: [String]
         }
         guard let collected = await context.engine.onLoop({ driver, _ in
@@ -403,7 +404,8 @@ public struct BenchRunner: Sendable {
                 tally: driver.ledger.tally(), started: driver.sendingStartedAt, stopped: driver.sendingStoppedAt,
                 lastDelivery: driver.lastDeliveryAt, errors: driver.errorResponses + driver.errorEvents,
                 failedSessions: driver.failedSessions, failedPosts: driver.failedPostConnections,
-                delivery: driver.deliveryLatency, answer: driver.answerLatency, notes: driver.failureReasons)
+                delivery: driver.deliveryLatency, answer: driver.answerLatency, throughput: driver.throughput,
+                notes: driver.failureReasons)
         }) else {
             result.status = .inconclusive
             result.notes.append("the bench loop ended")
@@ -433,6 +435,7 @@ public struct BenchRunner: Sendable {
         result.tally = tally
         result.deliveryLatency = BenchReport.Latency(collected.delivery)
         result.answerLatency = BenchReport.Latency(collected.answer)
+        result.throughput = collected.throughput
         result.notes += collected.notes
         if !isFinished { result.notes.append("sending did not finish in time (requests still in flight)") }
         if !tally.isCorrect || errors > 0 || tally.unanswered > 0 { result.status = .failed }
