@@ -50,9 +50,9 @@ enum HTMLPage {
         th, td { text-align: left; padding: 4px 8px; border-bottom: 1px solid var(--line); vertical-align: top; }
         th { font-weight: 600; background: var(--soft); }
         td.number, th.number { text-align: right; font-variant-numeric: tabular-nums; }
-        .banner { color: #fff; padding: 18px 16px; }
+        .banner { color: #fff; padding: 18px 0; }
         .banner p { margin: 4px 0 0; font-size: 1.05rem; }
-        .banner .inner { max-width: 1100px; margin: 0 auto; }
+        .banner .inner { max-width: 1100px; margin: 0 auto; padding: 0 16px; }
         .banner.pass { background: var(--pass); } .banner.fail { background: var(--fail); } .banner.inconclusive { background: var(--inconclusive); }
         .badge { display: inline-block; min-width: 5.6em; text-align: center; border-radius: 4px; padding: 1px 6px; color: #fff;
           font-weight: 700; font-size: 0.78rem; letter-spacing: 0.03em; }

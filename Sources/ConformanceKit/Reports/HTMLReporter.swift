@@ -1,8 +1,8 @@
 import Foundation
 
 /// The run as one self-contained HTML page (`conform --html FILE`), from the same `RunReport` as the
-/// console, JUnit and JSON reports: a banner with the outcome, the run's metadata, a bar per area, the
-/// failures first as links, then every scenario with its verdict, quoted requirements,
+/// console, JUnit and JSON reports: a banner with the outcome, the failures as links, a bar per area,
+/// the run's metadata, then every scenario with its verdict, quoted requirements,
 /// Expected/Actual, witnesses, known faults and (when kept) its wire trace, collapsed, with each
 /// frame's time and direction. Filters by verdict and area (and a search box) are a few lines of
 /// inline script; without script every scenario shows.
@@ -32,9 +32,9 @@ public struct HTMLReporter: Sendable {
             <main>
 
             """
-        body += metadataSection(report)
-        body += areaSection(report)
         body += failureLinks(report)
+        body += areaSection(report)
+        body += metadataSection(report)
         body += filterSection(report)
         body += "<h2 id=\"scenarios-heading\">Scenarios (<span id=\"shown-count\">\(report.results.count)</span> of \(report.results.count) shown)</h2>\n"
         body += "<div id=\"scenarios\">\n"
@@ -253,7 +253,7 @@ public struct HTMLReporter: Sendable {
         details.scenario.inconclusive { border-left-color: var(--inconclusive); background: #fffbeb; }
         details.scenario.expectedFailure { border-left-color: var(--xfail); } details.scenario.flakyFailure { border-left-color: var(--flaky); }
         details.scenario.unsupported { border-left-color: var(--unsupported); }
-        details.scenario > summary { padding: 6px 10px; cursor: pointer; list-style-position: outside; }
+        details.scenario > summary { padding: 6px 10px; cursor: pointer; list-style-position: inside; }
         details.scenario > summary .id { font-weight: 600; }
         details.scenario > summary .tags { color: var(--muted); font-size: 0.85rem; white-space: nowrap; }
         .detail { padding: 2px 14px 12px 18px; background: #fff; border-top: 1px solid var(--line); }
@@ -267,7 +267,7 @@ public struct HTMLReporter: Sendable {
         details.trace { margin-top: 12px; } details.trace > summary { cursor: pointer; font-weight: 600; color: #1d4ed8; }
         table.wire { margin-top: 6px; font-size: 0.86rem; } table.wire td { padding: 2px 6px; }
         table.wire tr.sent td.direction { color: #1d4ed8; } table.wire tr.received td.direction { color: #047857; }
-        table.wire tr.note td { color: var(--muted); } table.wire td.direction { white-space: nowrap; }
+        table.wire tr.note td { color: var(--muted); } table.wire td.direction, table.wire td.number { white-space: nowrap; }
         .footnote { margin-top: 32px; color: var(--muted); font-size: 0.85rem; }
         @media (max-width: 600px) { table.areas td.figures { display: none; } dl.outcome { grid-template-columns: 1fr; } }
         """
