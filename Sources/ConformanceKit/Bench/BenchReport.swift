@@ -24,7 +24,8 @@ public struct BenchReport: Sendable, Codable {
             p999 = milliseconds(histogram.value(atPercentile: 99.9))
             max = milliseconds(histogram.maximum)
             mean = (histogram.mean / 1e3).rounded() / 1e3
-            distribution = histogram.percentileDistribution().map { [milliseconds($0.value), $0.percentile, Double($0.count)] }
+            // Four ticks per halving: enough points for the page's plot to follow the curve into the tail.
+            distribution = histogram.percentileDistribution(ticksPerHalf: 4).map { [milliseconds($0.value), $0.percentile, Double($0.count)] }
         }
     }
 

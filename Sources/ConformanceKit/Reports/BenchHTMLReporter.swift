@@ -83,7 +83,7 @@ public struct BenchHTMLReporter: Sendable {
             guard let side else { continue }
             let suffix = isComparison ? " (\(name))" : ""
             if let throughput = side.throughput, !throughput.accepted.isEmpty || !throughput.delivered.isEmpty {
-                html += Self.throughputChart(throughput, title: "Throughput per second\(suffix)")
+                html += Self.throughputChart(throughput, sendingSeconds: side.figure("sending time"), title: "Throughput per second\(suffix)")
             }
             if let tally = side.tally { html += Self.ledgerChart(tally, title: "Ledger\(suffix)") }
         }
@@ -209,34 +209,54 @@ public struct BenchHTMLReporter: Sendable {
         let finiteNines = distributions.flatMap { $0.latency.distribution.filter { $0.count >= 2 && $0[1] < 100 }.map { nines($0[1]) } }
         let top = max(3, (finiteNines.max() ?? 3).rounded(.up))
         let maximumX = top + 0.6
-        var ticks = (0...Int(top)).map { index -> SVGChart.Tick in
-            let label = index == 0 ? "p0" : "p" + SVGChart.number(100 - 100 / pow(10, Double(index)))
-            return SVGChart.Tick(Double(index), index == 1 ? "p90" : index == 2 ? "p99" : label)
-        }
+        var ticks = (0...Int(top)).map { SVGChart.Tick(Double($0), percentileLabel(nines: $0)) }
         ticks.append(SVGChart.Tick(maximumX, "max"))
         var series: [SVGChart.Series] = []
         var markers: [SVGChart.Marker] = []
         for (index, entry) in distributions.enumerated() {
+            let marked = [("p50", 50.0, entry.latency.p50), ("p90", 90, entry.latency.p90), ("p99", 99, entry.latency.p99), ("p99.9", 99.9, entry.latency.p999)]
+                .map { (label: $0.0, point: SVGChart.Point(nines($0.1), $0.2)) }
+            // The marked percentiles come from the same histogram: the line passes through them.
             var points = entry.latency.distribution.filter { $0.count >= 2 && $0[1] < 100 }.map { SVGChart.Point(nines($0[1]), $0[0]) }
+            points = (points + marked.map(\.point)).sorted { $0.x < $1.x }
             points.append(SVGChart.Point(maximumX, entry.latency.max))
             series.append(SVGChart.Series(entry.name, color: entry.color, points: points))
             guard index < markedCount else { continue }
-            for (label, percentile, value) in [("p50", 50.0, entry.latency.p50), ("p90", 90, entry.latency.p90), ("p99", 99, entry.latency.p99), ("p99.9", 99.9, entry.latency.p999)] {
-                markers.append(SVGChart.Marker(SVGChart.Point(nines(percentile), value), label: "\(label) \(SVGChart.number(value)) ms", color: entry.color))
+            for (label, point) in marked {
+                markers.append(SVGChart.Marker(point, label: "\(label) \(SVGChart.number(point.y)) ms", color: entry.color))
             }
             markers.append(SVGChart.Marker(SVGChart.Point(maximumX, entry.latency.max), label: "max \(SVGChart.number(entry.latency.max)) ms", color: entry.color))
         }
         return SVGChart.lines(
-            title: title, x: SVGChart.Axis("percentile", ticks: ticks), y: SVGChart.Axis("milliseconds (log)", scale: .logarithmic),
+            title: distributions.count == 1 ? "\(title): \(distributions[0].name)" : title, x: SVGChart.Axis("percentile", ticks: ticks), y: SVGChart.Axis("milliseconds (log)", scale: .logarithmic),
             series: series, markers: markers)
     }
 
-    /// Accepted and delivered messages in each second of the run.
-    static func throughputChart(_ throughput: BenchThroughput, title: String) -> String {
-        func points(_ counts: [Int]) -> [SVGChart.Point] { counts.enumerated().map { SVGChart.Point(Double($0.offset), Double($0.element)) } }
-        let isShort = max(throughput.accepted.count, throughput.delivered.count) <= 30
+    /// `p0`, `p90`, `p99`, `p99.9`, `p99.99`…: the percentile `nines` nines in.
+    static func percentileLabel(nines: Int) -> String {
+        switch nines {
+        case ...0: "p0"
+        case 1: "p90"
+        case 2: "p99"
+        default: "p99." + String(repeating: "9", count: nines - 2)
+        }
+    }
+
+    /// Accepted and delivered messages in each whole second of sending (a last, partial second would
+    /// read as a drop; the table has the exact rates).
+    static func throughputChart(_ throughput: BenchThroughput, sendingSeconds: Double?, title: String) -> String {
+        let whole = sendingSeconds.map { max(1, Int($0)) }
+        func points(_ counts: [Int]) -> [SVGChart.Point] {
+            counts.prefix(whole ?? counts.count).enumerated().map { SVGChart.Point(Double($0.offset) + 0.5, Double($0.element)) }
+        }
+        let seconds = whole ?? max(throughput.accepted.count, throughput.delivered.count)
+        let isShort = seconds <= 30
+        let axis = whole.map { "seconds of sending (the \($0) whole seconds of \(BenchReport.format(sendingSeconds ?? 0)) s)" } ?? "seconds of sending"
+        // Each point sits in the middle of its second; ticks mark the seconds' edges.
+        let step = max(1, Int(SVGChart.niceStep(Double(seconds) / 8)))
+        let ticks = stride(from: 0, through: seconds, by: step).map { SVGChart.Tick(Double($0), "\($0) s") }
         return SVGChart.lines(
-            title: title, x: SVGChart.Axis("second of the run (the last one may be partial)"), y: SVGChart.Axis("messages per second"),
+            title: title, x: SVGChart.Axis(axis, ticks: ticks), y: SVGChart.Axis("messages per second"),
             series: [
                 SVGChart.Series("accepted/s", color: SVGChart.Color.blue, points: points(throughput.accepted), hasDots: isShort),
                 SVGChart.Series("delivered/s", color: SVGChart.Color.green, points: points(throughput.delivered), hasDots: isShort),

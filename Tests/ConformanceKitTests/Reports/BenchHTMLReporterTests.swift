@@ -46,7 +46,7 @@ import Testing
         #expect(cells.contains("lost / duplicated / misdelivered") && cells.contains("0 / 0 / 0"))
         #expect(cells.contains("new_message latency p99"))
         let charts = try section.nodes(forXPath: ".//*[local-name()='svg']/@aria-label").compactMap(\.stringValue)
-        #expect(charts == ["Latency distribution (fanout)", "Throughput per second", "Ledger"])
+        #expect(charts == ["Latency distribution (fanout): new_message latency", "Throughput per second", "Ledger"])
         let texts = try section.nodes(forXPath: ".//*[local-name()='text']").compactMap(\.stringValue)
         #expect(texts.contains("p99 99 ms") && texts.contains("max 100 ms") && texts.contains("p50 50 ms"), "percentiles marked")
         #expect(texts.contains("lost") && texts.contains("0 ✓"))
@@ -94,7 +94,18 @@ import Testing
         #expect(BenchHTMLReporter.ratio(Row(name: "status", unit: "", reference: .text("OK"), peer: .text("OK"))) == nil)
     }
 
+    @Test func theThroughputPlotKeepsTheWholeSecondsOfSending() throws {
+        let svg = BenchHTMLReporter.throughputChart(BenchThroughput(accepted: [40, 35, 25], delivered: [80, 70, 50]), sendingSeconds: 2.4, title: "t")
+        let document = try XMLDocument(xmlString: svg)
+        #expect(try document.nodes(forXPath: "//*[local-name()='circle']").count == 4, "two seconds of each series, the partial third left out")
+        #expect(svg.contains("the 2 whole seconds of 2.4 s"))
+        #expect(svg.contains(">2 s</text>"), "ticks at the edges of the seconds")
+        let all = BenchHTMLReporter.throughputChart(BenchThroughput(accepted: [40, 35, 25], delivered: [80, 70, 50]), sendingSeconds: nil, title: "t")
+        #expect(try XMLDocument(xmlString: all).nodes(forXPath: "//*[local-name()='circle']").count == 6)
+    }
+
     @Test func thePercentileAxisCountsNines() {
+        #expect((0...5).map(BenchHTMLReporter.percentileLabel) == ["p0", "p90", "p99", "p99.9", "p99.99", "p99.999"])
         #expect(BenchHTMLReporter.nines(0) == 0)
         #expect(abs(BenchHTMLReporter.nines(90) - 1) < 1e-9)
         #expect(abs(BenchHTMLReporter.nines(99.9) - 3) < 1e-9)
