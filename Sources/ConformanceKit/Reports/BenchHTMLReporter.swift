@@ -77,16 +77,22 @@ public struct BenchHTMLReporter: Sendable {
             "<span>\(HTMLPage.escape($0.key)) <strong>\(HTMLPage.escape($0.value))</strong></span>"
         }.joined(separator: " · ") + "</p>\n"
         html += table(result, peer: peer, isComparison: isComparison)
+        // The latency plot across; then, two to a row on a wide screen, throughput and ledger (alone) or
+        // each kind for both servers side by side (comparison).
         html += "<div class=\"charts\">\n"
-        html += latencyChart(result, peer: peer)
-        for (name, side) in [("reference server", result), ("peer", peer)] {
-            guard let side else { continue }
-            let suffix = isComparison ? " (\(name))" : ""
+        let latency = latencyChart(result, peer: peer)
+        if !latency.isEmpty { html += "<div class=\"wide\">\(latency)</div>\n" }
+        let sides = [("reference server", result), ("peer", peer)].compactMap { name, side in side.map { (isComparison ? " (\(name))" : "", $0) } }
+        var throughputs: [String] = []
+        var ledgers: [String] = []
+        for (suffix, side) in sides {
             if let throughput = side.throughput, !throughput.accepted.isEmpty || !throughput.delivered.isEmpty {
-                html += Self.throughputChart(throughput, sendingSeconds: side.figure("sending time"), title: "Throughput per second\(suffix)")
+                throughputs.append(Self.throughputChart(throughput, sendingSeconds: side.figure("sending time"), title: "Throughput per second\(suffix)"))
             }
-            if let tally = side.tally { html += Self.ledgerChart(tally, title: "Ledger\(suffix)") }
+            if let tally = side.tally { ledgers.append(Self.ledgerChart(tally, title: "Ledger\(suffix)")) }
         }
+        let ordered = isComparison ? throughputs + ledgers : zip(throughputs, ledgers).flatMap { [$0, $1] } + throughputs.dropFirst(ledgers.count) + ledgers.dropFirst(throughputs.count)
+        for chart in ordered { html += "<div>\(chart)</div>\n" }
         html += "</div>\n"
         let notes = result.notes + (peer?.notes.map { "peer: " + $0 } ?? [])
         if !notes.isEmpty { html += "<h3>Notes</h3>\n<ul class=\"notes\">" + notes.map { "<li>\(HTMLPage.escape($0))</li>" }.joined() + "</ul>\n" }
@@ -285,8 +291,9 @@ public struct BenchHTMLReporter: Sendable {
         for result in reference.results {
             let other = peer.results.first { $0.workload == result.workload }
             for row in Self.rows(result, peer: other) where Self.isHeadline(row) {
-                guard let ratio = Self.ratio(row) else { continue }
-                bars.append(SVGChart.Bar("\(result.workload.rawValue): \(row.name)", value: ratio,
+                let label = "\(result.workload.rawValue): \(row.name)"
+                guard let ratio = Self.ratio(row), !bars.contains(where: { $0.label == label }) else { continue }
+                bars.append(SVGChart.Bar(label, value: ratio,
                                          color: ratio >= 1 ? SVGChart.Color.green : SVGChart.Color.orange, valueLabel: String(format: "%.1f×", ratio)))
             }
         }
@@ -295,10 +302,16 @@ public struct BenchHTMLReporter: Sendable {
                              bars: bars, origin: 1, originLabel: "1× (equal)", width: 760)
     }
 
-    /// The figures the ratio chart shows: rates, CPU per message, memory, and the latency p50/p99/max.
+    /// The figures the ratio chart shows: rates, the server's CPU per message, memory per session, and
+    /// the latency p50/p99/max
+    /// (new_message, or join → all_messages where there is no new_message; the answer latency follows
+    /// new_message's, and delivered/s accepted/s).
     static func isHeadline(_ row: Row) -> Bool {
-        row.unit.contains("/s") && !row.name.contains("projected") || row.name.contains("CPU per message") && !row.name.contains("load generator")
-            || row.name.contains("per session") || row.name.hasSuffix(" p50") || row.name.hasSuffix(" p99") || row.name.hasSuffix(" max")
+        let isRate = row.unit.contains("/s") && !row.name.contains("projected") && !row.name.hasPrefix("delivered")
+        let isCost = row.name == "server CPU per message" || row.name.contains("per session")
+        let isLatency = (row.name.hasPrefix("new_message latency") || row.name.hasPrefix("join → all_messages"))
+            && (row.name.hasSuffix(" p50") || row.name.hasSuffix(" p99") || row.name.hasSuffix(" max")) && row.unit == "ms"
+        return isRate || isCost || isLatency
     }
 
     static func statusClass(_ status: BenchReport.Status) -> String {
@@ -316,7 +329,8 @@ public struct BenchHTMLReporter: Sendable {
         .parameters { color: #374151; font-size: 0.9rem; }
         table.figures { max-width: 760px; margin-bottom: 12px; } table.figures td { padding: 3px 8px; }
         table.figures tr.problem td { background: #fee2e2; font-weight: 700; }
-        .charts { display: grid; grid-template-columns: 1fr; gap: 4px; }
+        .charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 480px), 1fr)); gap: 4px 24px; align-items: start; }
+        .charts .wide { grid-column: 1 / -1; }
         ul.notes { font-size: 0.9rem; }
         section.workload { margin-bottom: 28px; }
         """

@@ -62,7 +62,7 @@ enum HTMLPage {
         .badge.unexpectedPass { background: var(--xpass); } .badge.flakyFailure { background: var(--flaky); }
         dl.meta { display: grid; grid-template-columns: max-content 1fr; gap: 2px 16px; margin: 12px 0; }
         dl.meta dt { color: var(--muted); } dl.meta dd { margin: 0; overflow-wrap: anywhere; }
-        svg.chart { width: 100%; height: auto; max-width: 760px; display: block; margin: 8px 0 16px; font: 11px system-ui, sans-serif; }
+        svg.chart { width: 100%; height: auto; max-width: 760px; display: block; margin: 8px 0 16px; font: 12px system-ui, sans-serif; }
         svg.chart .grid { stroke: #e5e7eb; } svg.chart .frame { fill: none; stroke: #9ca3af; }
         svg.chart .chart-title { font-weight: 600; font-size: 13px; } svg.chart .tick { fill: #374151; }
         svg.chart .axis-title { fill: #374151; } svg.chart .marker { font-weight: 600; font-size: 11px; }

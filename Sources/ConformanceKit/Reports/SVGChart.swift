@@ -183,7 +183,8 @@ public enum SVGChart {
     public static func lines(
         title: String, x: Axis, y: Axis, series: [Series], markers: [Marker] = [], width: Int = 640, height: Int = 300
     ) -> String {
-        let frame = Frame(width: width, height: height, left: 64, right: 20, top: 34, bottom: 44)
+        // Several series: a legend line under the title, so the plot starts lower.
+        let frame = Frame(width: width, height: height, left: 64, right: 20, top: series.count > 1 ? 50 : 34, bottom: 44)
         let xs = series.flatMap { $0.points.map(\.x) } + markers.map(\.point.x)
         let ys = series.flatMap { $0.points.map(\.y) } + markers.map(\.point.y)
         let xMapping = Mapping(values: xs, axis: x)
@@ -225,7 +226,8 @@ public enum SVGChart {
     ) -> String {
         let labelWidth = Double(min(260, max(60, (bars.map(\.label.count).max() ?? 0) * 7 + 12)))
         let rowHeight = 22.0
-        let frame = Frame(width: width, height: Int(34 + 40 + rowHeight * Double(max(1, bars.count))), left: labelWidth, right: 90, top: 34, bottom: 40)
+        let top = originLabel == nil ? 34.0 : 46.0
+        let frame = Frame(width: width, height: Int(top + 40 + rowHeight * Double(max(1, bars.count))), left: labelWidth, right: 90, top: top, bottom: 40)
         let mapping = Mapping(values: bars.map(\.value) + [origin], axis: axis)
         var svg = open(title: title, frame: frame)
         svg += grid(frame: frame, x: axis, xMapping: mapping, y: nil, yMapping: nil)
@@ -240,7 +242,7 @@ public enum SVGChart {
         }
         if let originLabel {
             svg += "<line x1=\"\(coordinate(originX))\" y1=\"\(coordinate(frame.top - 4))\" x2=\"\(coordinate(originX))\" y2=\"\(coordinate(frame.top + frame.plotHeight))\" stroke=\"#111\" stroke-dasharray=\"4 3\"/>\n"
-            svg += "<text x=\"\(coordinate(originX + 4))\" y=\"\(coordinate(frame.top - 6))\" class=\"marker\">\(escape(originLabel))</text>\n"
+            svg += "<text x=\"\(coordinate(originX + 4))\" y=\"\(coordinate(frame.top - 8))\" class=\"marker\">\(escape(originLabel))</text>\n"
         }
         return svg + "</svg>\n"
     }
@@ -288,13 +290,14 @@ public enum SVGChart {
         return svg
     }
 
+    /// One line under the title: a swatch and the name of each series, left to right.
     private static func legend(_ entries: [(name: String, color: String)], frame: Frame) -> String {
         var svg = ""
-        var x = Double(frame.width) - frame.right
-        for entry in entries.reversed() {
-            x -= Double(entry.name.count) * 6.5 + 22
-            svg += "<rect x=\"\(coordinate(x))\" y=\"9\" width=\"10\" height=\"10\" fill=\"\(escape(entry.color))\"/>"
-            svg += "<text x=\"\(coordinate(x + 14))\" y=\"18\" class=\"legend\">\(escape(entry.name))</text>\n"
+        var x = frame.left
+        for entry in entries {
+            svg += "<rect x=\"\(coordinate(x))\" y=\"27\" width=\"10\" height=\"10\" fill=\"\(escape(entry.color))\"/>"
+            svg += "<text x=\"\(coordinate(x + 14))\" y=\"36\" class=\"legend\">\(escape(entry.name))</text>\n"
+            x += Double(entry.name.count) * 6.5 + 30
         }
         return svg
     }

@@ -79,8 +79,8 @@ import Testing
         let labels = try ratioChart.nodes(forXPath: ".//*[local-name()='text'][@class='value']").compactMap(\.stringValue)
         #expect(labels == ["20.0×", "20.0×", "10.0×", "10.0×", "10.0×"])
         let charts = try document.nodes(forXPath: "//section[@id='workload-fanout']//*[local-name()='svg']/@aria-label").compactMap(\.stringValue)
-        #expect(charts == ["Latency distribution (fanout)", "Throughput per second (reference server)", "Ledger (reference server)",
-                           "Throughput per second (peer)", "Ledger (peer)"])
+        #expect(charts == ["Latency distribution (fanout)", "Throughput per second (reference server)", "Throughput per second (peer)",
+                           "Ledger (reference server)", "Ledger (peer)"], "each kind for both servers side by side")
         let legend = try document.nodes(forXPath: "//*[local-name()='text'][@class='legend']").compactMap(\.stringValue)
         #expect(legend.contains("reference: new_message latency") && legend.contains("peer: new_message latency"))
     }

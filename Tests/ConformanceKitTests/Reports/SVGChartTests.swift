@@ -64,8 +64,9 @@ import Testing
         #expect(texts.contains("p99 <10> ms"))
         #expect(texts.contains("<a>") && texts.contains("b"), "a legend with both series")
         #expect(try document.nodes(forXPath: "//*[local-name()='circle']").count == 3, "two dots and one marker")
-        // y: 1 and 100 span 1...100; the marker at 10 sits halfway up the plot (34 + 222 / 2 = 145).
-        #expect(svg.contains("<circle cx=\"342.0\" cy=\"145.0\" r=\"4\""))
+        // y: 1 and 100 span 1...100; the marker at 10 sits halfway up the plot, which starts under the
+        // legend (50 + 206 / 2 = 153).
+        #expect(svg.contains("<circle cx=\"342.0\" cy=\"153.0\" r=\"4\""))
     }
 
     @Test func barsStartAtTheirOriginOnEitherSide() throws {
