@@ -7,7 +7,8 @@ import Testing
 /// or crash capability, so those scenarios are skipped), the page is written under `Tests/Browser/screenshots/reports/` (gitignored), and
 /// `Tests/Browser/test_reports.py` opens it in headless Chromium through Playwright, checks what a
 /// person must see there (the failure, its requirement quoted, the trace expanding, the filters
-/// working, a hostile frame staying text, nothing loaded from outside) and keeps screenshots beside it.
+/// working, a hostile frame staying text, nothing loaded from outside) and keeps screenshots beside it;
+/// the bench comparison page goes through the same browser.
 ///
 /// `.ci/run` installs Chromium and Playwright and sets MESSENGER_TEST_PYTHON, which makes this test
 /// mandatory; without it, it runs when `.venv` exists.
@@ -56,9 +57,28 @@ import Testing
 
         let requirement = try #require(RequirementCatalog.requirement("JOIN-3"))
         let result = try await Self.runScript([
-            "--report", page, "--hostile-report", hostilePage, "--hostile-text", Self.hostile, "--screenshots", Self.folder,
+            "run", "--report", page, "--hostile-report", hostilePage, "--hostile-text", Self.hostile, "--screenshots", Self.folder,
             "--scenario", "join/history-shape", "--requirement", "JOIN-3", "--quote", requirement.text,
             "--passed", String(report.totals.passed), "--total", String(report.results.count),
+        ])
+        print(result.output)
+        #expect(result.status == 0, "\(result.output)")
+    }
+
+    /// The `bench/compare --html` page, rendered now from the committed results of a real comparison
+    /// (`bench/results/2026-12-06-html/*.json`), looked at in the browser: every workload's table and
+    /// plots drawn, the ratios, the ledgers, phone width.
+    @Test(.enabled(if: python != nil, "the Python venv with Playwright is not installed (run .ci/run)"))
+    func theBenchComparisonPageReadsInABrowser() async throws {
+        let results = MutantCoverageTests.packageRoot() + "/bench/results/2026-12-06-html"
+        let workloads = BenchOptions.Workload.allCases
+        let reference = try #require(try BenchHTMLReporter.merged(directory: results, name: "reference", workloads: workloads))
+        let peer = try #require(try BenchHTMLReporter.merged(directory: results, name: "peer", workloads: workloads))
+        try FileManager.default.createDirectory(atPath: Self.folder, withIntermediateDirectories: true)
+        let page = Self.folder + "/bench-compare.html"
+        try BenchHTMLReporter().render(reference: reference, peer: peer).write(toFile: page, atomically: true, encoding: .utf8)
+        let result = try await Self.runScript([
+            "bench", "--report", page, "--workloads", workloads.map(\.rawValue).joined(separator: ","), "--screenshots", Self.folder,
         ])
         print(result.output)
         #expect(result.status == 0, "\(result.output)")

@@ -50,7 +50,10 @@ public struct BenchHTMLReporter: Sendable {
         body += "<h2>Run</h2>\n<dl class=\"meta\" id=\"metadata\">\n"
         var rows: [(String, String)] = [("Date", reference.date), (isComparison ? "Reference server" : "Target", reference.target)]
         if let peer { rows.append(("Peer", peer.target)) }
-        for (key, value) in reference.machine.sorted(by: { $0.key < $1.key }) where key != "server pid" { rows.append((key.prefix(1).uppercased() + key.dropFirst(), value)) }
+        for (key, value) in reference.machine.sorted(by: { $0.key < $1.key }) where key != "server pid" {
+            let name = key.replacingOccurrences(of: "cpu", with: "CPU")
+            rows.append((name.prefix(1).uppercased() + name.dropFirst(), value))
+        }
         for (name, value) in rows { body += "<dt>\(HTMLPage.escape(name))</dt><dd>\(HTMLPage.escape(value))</dd>\n" }
         body += "</dl>\n<p class=\"muted\">Every workload checks correctness as it measures: a message lost, delivered twice, delivered to the wrong user, "
             + "delivered after a refusal or not attributable fails it, whatever the speed.</p>\n"
@@ -156,7 +159,8 @@ public struct BenchHTMLReporter: Sendable {
     }
 
     private func table(_ result: BenchReport.WorkloadResult, peer: BenchReport.WorkloadResult?, isComparison: Bool) -> String {
-        var html = "<table class=\"figures\"><thead><tr><th>figure</th><th class=\"number\">\(isComparison ? "reference" : "value")</th>"
+        // In a box of its own that scrolls sideways on a narrow screen, rather than widening the page.
+        var html = "<div class=\"table-box\"><table class=\"figures\"><thead><tr><th>figure</th><th class=\"number\">\(isComparison ? "reference" : "value")</th>"
         if isComparison { html += "<th class=\"number\">peer</th><th class=\"number\">ratio</th>" }
         html += "</tr></thead><tbody>\n"
         for row in Self.rows(result, peer: peer) {
@@ -174,7 +178,7 @@ public struct BenchHTMLReporter: Sendable {
             }
             html += "</tr>\n"
         }
-        return html + "</tbody></table>\n"
+        return html + "</tbody></table></div>\n"
     }
 
     // MARK: Charts
@@ -327,7 +331,8 @@ public struct BenchHTMLReporter: Sendable {
         .muted { color: var(--muted); }
         nav ul.workloads { list-style: none; padding: 0; display: flex; flex-wrap: wrap; gap: 6px 18px; }
         .parameters { color: #374151; font-size: 0.9rem; }
-        table.figures { max-width: 760px; margin-bottom: 12px; } table.figures td { padding: 3px 8px; }
+        .table-box { overflow-x: auto; max-width: 760px; margin-bottom: 12px; }
+        table.figures td.number { white-space: nowrap; } table.figures td { padding: 3px 8px; }
         table.figures tr.problem td { background: #fee2e2; font-weight: 700; }
         .charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 480px), 1fr)); gap: 4px 24px; align-items: start; }
         .charts .wide { grid-column: 1 / -1; }
