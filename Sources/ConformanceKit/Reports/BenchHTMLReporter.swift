@@ -153,7 +153,7 @@ public struct BenchHTMLReporter: Sendable {
     static func ratio(_ row: Row) -> Double? {
         guard case .number(let reference) = row.reference, case .number(let peer) = row.peer, reference > 0, peer > 0,
               !row.name.hasPrefix("disk floor") else { return nil }
-        let lowerIsBetter = ["latency", "ms", "µs", "KiB", "MiB", "time", "errors", "CPU", "join → all_messages"]
+        let lowerIsBetter = ["latency", "ms", "µs", "KiB", "MiB", "time", "errors", "CPU"]
             .contains { row.name.contains($0) || row.unit.contains($0) } && !row.unit.contains("/s")
         return lowerIsBetter ? peer / reference : reference / peer
     }

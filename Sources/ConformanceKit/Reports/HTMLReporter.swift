@@ -11,8 +11,12 @@ import Foundation
 public struct HTMLReporter: Sendable {
     public init() {}
 
-    /// The verdicts in the order the filters and bars list them.
-    static let verdictOrder = ["fail", "unexpectedPass", "inconclusive", "flakyFailure", "expectedFailure", "unsupported", "skipped", "pass"]
+    /// The verdicts in the order the filters and bars list them (reasons do not matter here: only
+    /// `name` and `label` are read).
+    static let verdictOrder: [Verdict] = [
+        .fail, .unexpectedPass(reason: ""), .inconclusive(reason: ""), .flakyFailure(reason: ""), .expectedFailure(reason: ""),
+        .unsupported(reason: ""), .skipped(reason: ""), .pass,
+    ]
 
     public func render(_ report: RunReport) -> String {
         let metadata = report.metadata
@@ -85,16 +89,16 @@ public struct HTMLReporter: Sendable {
             let results = report.results.filter { $0.scenario.area == area }
             html += "<tr><th scope=\"row\">\(HTMLPage.escape(area.displayName))</th><td class=\"bar-cell\"><div class=\"bar\" role=\"img\" aria-label=\"\(HTMLPage.escape(ConsoleReporter.areaFigures(results)))\">"
             for verdict in Self.verdictOrder.reversed() {
-                let count = results.filter { $0.verdict.name == verdict }.count
+                let count = results.filter { $0.verdict.name == verdict.name }.count
                 guard count > 0 else { continue }
                 let share = Double(count) / Double(results.count) * 100
-                html += "<span class=\"segment \(verdict)\" style=\"width: \(String(format: "%.2f", share))%\" title=\"\(count) \(HTMLPage.escape(Self.label(verdict)))\"></span>"
+                html += "<span class=\"segment \(verdict.name)\" style=\"width: \(String(format: "%.2f", share))%\" title=\"\(count) \(verdict.label)\"></span>"
             }
             html += "</div></td><td class=\"figures\">\(HTMLPage.escape(ConsoleReporter.areaFigures(results)))</td></tr>\n"
         }
         html += "</table>\n<p class=\"legend\">"
-        for verdict in Self.verdictOrder.reversed() where report.results.contains(where: { $0.verdict.name == verdict }) {
-            html += "<span class=\"key\"><span class=\"swatch \(verdict)\"></span>\(HTMLPage.escape(Self.label(verdict)))</span> "
+        for verdict in Self.verdictOrder.reversed() where report.results.contains(where: { $0.verdict.name == verdict.name }) {
+            html += "<span class=\"key\"><span class=\"swatch \(verdict.name)\"></span>\(verdict.label)</span> "
         }
         return html + "</p>\n"
     }
@@ -114,9 +118,10 @@ public struct HTMLReporter: Sendable {
     private func filterSection(_ report: RunReport) -> String {
         var html = "<h2>Filters</h2>\n<form id=\"filters\" class=\"filters\" onsubmit=\"return false\">\n<fieldset><legend>Verdict</legend>\n"
         for verdict in Self.verdictOrder {
-            let count = report.results.filter { $0.verdict.name == verdict }.count
+            let count = report.results.filter { $0.verdict.name == verdict.name }.count
             guard count > 0 else { continue }
-            html += "<label class=\"chip\"><input type=\"checkbox\" name=\"verdict\" value=\"\(verdict)\" checked=\"checked\"/> <span class=\"badge \(verdict)\">\(HTMLPage.escape(Self.label(verdict)))</span> \(count)</label>\n"
+            html += "<label class=\"chip\"><input type=\"checkbox\" name=\"verdict\" value=\"\(verdict.name)\" checked=\"checked\"/> "
+                + "<span class=\"badge \(verdict.name)\">\(verdict.label)</span> \(count)</label>\n"
         }
         html += "</fieldset>\n<label>Area <select id=\"area-filter\"><option value=\"\">all areas</option>"
         for area in orderedAreas(report) {
@@ -209,21 +214,6 @@ public struct HTMLReporter: Sendable {
         "scenario-" + String(result.scenario.id.unicodeScalars.map { scalar in
             (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar)) && scalar.isASCII ? Character(scalar) : "-"
         })
-    }
-
-    /// The filter's label of a verdict name.
-    static func label(_ verdict: String) -> String {
-        switch verdict {
-        case "pass": "PASS"
-        case "fail": "FAIL"
-        case "unsupported": "UNSUPPORTED"
-        case "skipped": "SKIP"
-        case "inconclusive": "INCONCLUSIVE"
-        case "expectedFailure": "XFAIL"
-        case "unexpectedPass": "XPASS"
-        case "flakyFailure": "FLAKY"
-        default: verdict
-        }
     }
 
     static let style = """
