@@ -3,7 +3,7 @@
 
 usage: test_reports.py run --report PAGE --hostile-report PAGE --hostile-text TEXT --screenshots DIR
                            --scenario ID --requirement ID --quote TEXT --passed N --total N [--chromium PATH]
-       test_reports.py bench --report PAGE --workloads LIST --screenshots DIR [--chromium PATH]
+       test_reports.py bench --report PAGE --single-report PAGE --workloads LIST --screenshots DIR [--chromium PATH]
 
 Run by Tests/MutantTests/MutantHTMLReportTests.swift.
 
@@ -17,7 +17,9 @@ report-phone.png, report-hostile.png.
 
 `bench`: PAGE is a `conform bench --compare … --html` page. Checks: a section per workload, each with
 its table and its plots drawn (non-empty SVG boxes), the ratio plot, the ledgers; no outside request,
-no script error, phone width. Screenshots: bench-top.png, bench-<workload>.png, bench-phone.png.
+no script error, phone width. SINGLE is the page of one run (`conform bench --html`): one value
+column, latency, throughput and ledger per sending workload. Screenshots: bench-top.png,
+bench-<workload>.png, bench-phone.png, bench-run-top.png, bench-run-fanout.png.
 
 Exit status 0 when every check held, 1 otherwise.
 """
@@ -97,6 +99,25 @@ def bench(args, browser, shot):
     check("no request left the page", not outside, outside)
     check("no script error", not errors, errors)
     check_phone(browser, url, shot("bench-phone.png"))
+
+    # One run's page (conform bench --html): one value column, throughput and ledger per sending workload.
+    single = browser.new_context(viewport={"width": 1280, "height": 1000}).new_page()
+    outside, errors = watch(single, "single")
+    single.goto("file://" + os.path.abspath(args.single_report))
+    check("one run: no ratio plot", single.locator("svg[aria-label^='Reference server against']").count() == 0)
+    for workload in args.workloads.split(","):
+        section = single.locator("#workload-" + workload)
+        check("one run, %s: one value column" % workload,
+              section.locator("table.figures th").all_inner_texts() == ["figure", "value"], section.locator("table.figures th").all_inner_texts())
+        labels = section.locator("svg.chart").evaluate_all("elements => elements.map(e => e.getAttribute('aria-label'))")
+        if workload in ("fanout", "latency", "socket"):
+            check("one run, %s: latency, throughput and ledger" % workload,
+                  labels[0].startswith("Latency distribution") and labels[1:] == ["Throughput per second", "Ledger"], labels)
+        if workload == "fanout":
+            section.screenshot(path=shot("bench-run-fanout.png"))
+    single.screenshot(path=shot("bench-run-top.png"))
+    check("one run: no request left the page", not outside, outside)
+    check("one run: no script error", not errors, errors)
 
 
 def run(args, browser, shot):
@@ -192,7 +213,7 @@ def main():
     for name in ("report", "hostile-report", "hostile-text", "screenshots", "scenario", "requirement", "quote", "passed", "total"):
         run_mode.add_argument("--" + name, required=True)
     bench_mode = modes.add_parser("bench")
-    for name in ("report", "workloads", "screenshots"):
+    for name in ("report", "single-report", "workloads", "screenshots"):
         bench_mode.add_argument("--" + name, required=True)
     for mode in (run_mode, bench_mode):
         mode.add_argument("--chromium")

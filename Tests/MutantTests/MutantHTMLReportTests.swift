@@ -67,7 +67,8 @@ import Testing
 
     /// The `bench/compare --html` page, rendered now from the committed results of a real comparison
     /// (`bench/results/2026-12-06-html/*.json`), looked at in the browser: every workload's table and
-    /// plots drawn, the ratios, the ledgers, phone width.
+    /// plots drawn, the ratios, the ledgers, phone width; and the page of one run (`conform bench
+    /// --html`), from the reference server's side of the same results.
     @Test(.enabled(if: python != nil, "the Python venv with Playwright is not installed (run .ci/run)"))
     func theBenchComparisonPageReadsInABrowser() async throws {
         let results = MutantCoverageTests.packageRoot() + "/bench/results/2026-12-06-html"
@@ -76,9 +77,12 @@ import Testing
         let peer = try #require(try BenchHTMLReporter.merged(directory: results, name: "peer", workloads: workloads))
         try FileManager.default.createDirectory(atPath: Self.folder, withIntermediateDirectories: true)
         let page = Self.folder + "/bench-compare.html"
+        let single = Self.folder + "/bench-run.html"
         try BenchHTMLReporter().render(reference: reference, peer: peer).write(toFile: page, atomically: true, encoding: .utf8)
+        try BenchHTMLReporter().render(reference).write(toFile: single, atomically: true, encoding: .utf8)
         let result = try await Self.runScript([
-            "bench", "--report", page, "--workloads", workloads.map(\.rawValue).joined(separator: ","), "--screenshots", Self.folder,
+            "bench", "--report", page, "--single-report", single, "--workloads", workloads.map(\.rawValue).joined(separator: ","),
+            "--screenshots", Self.folder,
         ])
         print(result.output)
         #expect(result.status == 0, "\(result.output)")

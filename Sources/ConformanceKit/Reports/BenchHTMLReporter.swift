@@ -253,7 +253,7 @@ public struct BenchHTMLReporter: Sendable {
     }
 
     /// Accepted and delivered messages in each whole second of sending (a last, partial second would
-    /// read as a drop; the table has the exact rates).
+    /// read as a drop; the table has the exact rates). Narrower than the latency plot: it sits two to a row.
     static func throughputChart(_ throughput: BenchThroughput, sendingSeconds: Double?, title: String) -> String {
         let whole = sendingSeconds.map { max(1, Int($0)) }
         func points(_ counts: [Int]) -> [SVGChart.Point] {
@@ -270,7 +270,7 @@ public struct BenchHTMLReporter: Sendable {
             series: [
                 SVGChart.Series("accepted/s", color: SVGChart.Color.blue, points: points(throughput.accepted), hasDots: isShort),
                 SVGChart.Series("delivered/s", color: SVGChart.Color.green, points: points(throughput.delivered), hasDots: isShort),
-            ], height: 260)
+            ], width: 480, height: 260)
     }
 
     /// Expected deliveries and what became of them: delivered, and each kind of error (red when not zero).
@@ -286,7 +286,7 @@ public struct BenchHTMLReporter: Sendable {
             problem("delivered after refusal", tally.deliveredRejected), problem("unattributable", tally.unknown),
             problem("unanswered sends", tally.unanswered),
         ]
-        return SVGChart.bars(title: title, axis: SVGChart.Axis("messages"), bars: bars)
+        return SVGChart.bars(title: title, axis: SVGChart.Axis("messages"), bars: bars, width: 480)
     }
 
     /// Every ratio of the comparison as a bar from 1 on a log scale: right of 1 favours the reference.
