@@ -4,14 +4,15 @@ import Testing
 
 /// The `conform --html` page of a real failing run, looked at in a real browser: the catalogue runs
 /// against `history-received-only` (all_messages lists only received messages, JOIN-3; no restart
-/// or crash capability, so those scenarios are skipped), the page is written under `Tests/Browser/screenshots/reports/` (gitignored), and
+/// or crash capability, so those scenarios are skipped), the page is written under
+/// `test-artifacts/reports/` (gitignored), and
 /// `Tests/Browser/test_reports.py` opens it in headless Chromium through Playwright, checks what a
 /// person must see there (the failure, its requirement quoted, the trace expanding, the filters
 /// working, a hostile frame staying text, nothing loaded from outside) and keeps screenshots beside it;
 /// the bench comparison page goes through the same browser.
 ///
-/// `.ci/run` installs Chromium and Playwright and sets MESSENGER_TEST_PYTHON, which makes this test
-/// mandatory; without it, it runs when `.venv` exists.
+/// `.ci/run` installs Chromium and Playwright and sets MESSENGER_TEST_PYTHON, which makes these tests
+/// mandatory, as CI=true does; otherwise they run when `.venv` exists.
 @Suite(.serialized) struct MutantHTMLReportTests {
     static let python: String? = {
         if let configured = ProcessInfo.processInfo.environment["MESSENGER_TEST_PYTHON"] { return configured }
@@ -19,12 +20,14 @@ import Testing
         return FileManager.default.isExecutableFile(atPath: venv) ? venv : nil
     }()
 
-    static let folder = MutantCoverageTests.packageRoot() + "/Tests/Browser/screenshots/reports"
+    static let isCI = ProcessInfo.processInfo.environment["CI"] == "true"
+
+    static let folder = MutantCoverageTests.packageRoot() + "/test-artifacts/reports"
 
     /// A frame no server should send, placed where server bytes reach the page.
     static let hostile = "</script><img src=x onerror=\"window.pwned=1\"><script>window.pwned=2</script>' onmouseover='window.pwned=3"
 
-    @Test(.enabled(if: python != nil, "the Python venv with Playwright is not installed (run .ci/run)"))
+    @Test(.enabled(if: isCI || python != nil, "the Python venv with Playwright is not installed (run .ci/run)"))
     func aPersonSeesTheFailureOfABrokenServerInTheReportPage() async throws {
         let mutant = MessengerMutants.historyReceivedOnly
         let target = try MutantServerTarget(mutant: mutant)
@@ -69,7 +72,7 @@ import Testing
     /// (`bench/results/2026-12-06-html/*.json`), looked at in the browser: every workload's table and
     /// plots drawn, the ratios, the ledgers, phone width; and the page of one run (`conform bench
     /// --html`), from the reference server's side of the same results.
-    @Test(.enabled(if: python != nil, "the Python venv with Playwright is not installed (run .ci/run)"))
+    @Test(.enabled(if: isCI || python != nil, "the Python venv with Playwright is not installed (run .ci/run)"))
     func theBenchComparisonPageReadsInABrowser() async throws {
         let results = MutantCoverageTests.packageRoot() + "/bench/results/2026-12-06-html"
         let workloads = BenchOptions.Workload.allCases
@@ -90,7 +93,7 @@ import Testing
 
     /// Runs `Tests/Browser/test_reports.py` on a GCD thread (the cooperative pool stays free).
     static func runScript(_ arguments: [String]) async throws -> (status: Int32, output: String) {
-        let python = try #require(Self.python)
+        let python = try #require(Self.python, "the browser tests need MESSENGER_TEST_PYTHON or .venv (.ci/run makes both)")
         return try await withCheckedThrowingContinuation { continuation in
             DispatchQueue.global().async {
                 continuation.resume(with: Result {
