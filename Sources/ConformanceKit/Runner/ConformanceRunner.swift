@@ -125,6 +125,13 @@ public struct ConformanceRunner: Sendable {
                         finish(scenarioIndex, ScenarioResult(scenario: scenario.info, verdict: .skipped(reason: reason), expectation: options.expectations[scenario.id]))
                         continue
                     }
+                    let conflicting = scenario.conflicts.intersection(options.capabilities).sorted()
+                    if !conflicting.isEmpty {
+                        pending.remove(at: index)
+                        let reason = "not applicable with " + conflicting.map(\.option).joined(separator: " and ")
+                        finish(scenarioIndex, ScenarioResult(scenario: scenario.info, verdict: .skipped(reason: reason), expectation: options.expectations[scenario.id]))
+                        continue
+                    }
                     guard mayLaunch else {
                         index += 1
                         continue
@@ -179,7 +186,8 @@ public struct ConformanceRunner: Sendable {
     private func runOne(_ scenario: Scenario, runToken: String, clock: KitClock) async -> ScenarioResult {
         let context = ScenarioContext(
             scenarioID: scenario.id, seed: options.seed, runToken: runToken, timeoutFactor: options.timeoutFactor,
-            capabilities: options.capabilities, target: target, clock: clock, wireTraceLimit: options.wireTraceLimit
+            capabilities: options.capabilities, target: target, clock: clock, wireTraceLimit: options.wireTraceLimit,
+            authentication: options.authentication, allowedOrigin: options.allowedOrigin
         )
         let timeout = options.effectiveScenarioTimeout
         let startedAt = clock.now()

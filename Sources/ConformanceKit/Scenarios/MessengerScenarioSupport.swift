@@ -9,7 +9,7 @@ extension ScenarioContext {
 
     /// Connects a session over `transport` and joins `user`; returns the session and its history.
     func joinedSession(_ label: String, user: String, transport: TransportKind = .webSocket) async throws -> (KitSession, AllMessages) {
-        let session = try await connect(label, transport: transport)
+        let session = try await connect(label, transport: transport, user: user)
         let history = try await session.join(user)
         return (session, history)
     }
