@@ -53,8 +53,7 @@ struct Mutant: Sendable, CustomStringConvertible {
     /// must not run it (AUTH and ORIGIN scenarios without authentication, JOIN-6 with it).
     func defaultOutcome(of scenario: Scenario) -> String {
         let capabilities = Mutant.capabilities(isAuthenticated: isAuthenticated)
-        let isSkipped = !scenario.needs.isSubset(of: capabilities) || !scenario.conflicts.isDisjoint(with: capabilities)
-        return isSkipped ? Outcome.skip.rawValue : "PASS"
+        return ConformanceRunner.capabilityReason(scenario, capabilities: capabilities) == nil ? "PASS" : Outcome.skip.rawValue
     }
 
     static func capabilities(isAuthenticated: Bool) -> Set<Capability> {

@@ -118,17 +118,8 @@ public struct ConformanceRunner: Sendable {
                     case .ready:
                         break
                     }
-                    let missing = scenario.needs.subtracting(options.capabilities).sorted()
-                    if !missing.isEmpty {
+                    if let reason = Self.capabilityReason(scenario, capabilities: options.capabilities) {
                         pending.remove(at: index)
-                        let reason = "needs " + missing.map(\.option).joined(separator: " and ")
-                        finish(scenarioIndex, ScenarioResult(scenario: scenario.info, verdict: .skipped(reason: reason), expectation: options.expectations[scenario.id]))
-                        continue
-                    }
-                    let conflicting = scenario.conflicts.intersection(options.capabilities).sorted()
-                    if !conflicting.isEmpty {
-                        pending.remove(at: index)
-                        let reason = "not applicable with " + conflicting.map(\.option).joined(separator: " and ")
                         finish(scenarioIndex, ScenarioResult(scenario: scenario.info, verdict: .skipped(reason: reason), expectation: options.expectations[scenario.id]))
                         continue
                     }
@@ -169,6 +160,16 @@ public struct ConformanceRunner: Sendable {
         return results.enumerated().map { index, result in
             result ?? ScenarioResult(scenario: selected[index].info, verdict: .inconclusive(reason: "the run was cancelled"))
         }
+    }
+
+    /// Why the run's capabilities keep the scenario from running: one it needs and lacks
+    /// (`needs --restart-command`), or one that makes it meaningless (`not applicable with --auth-secret-file`).
+    public static func capabilityReason(_ scenario: Scenario, capabilities: Set<Capability>) -> String? {
+        let missing = scenario.needs.subtracting(capabilities).sorted()
+        if !missing.isEmpty { return "needs " + missing.map(\.option).joined(separator: " and ") }
+        let conflicting = scenario.conflicts.intersection(capabilities).sorted()
+        if !conflicting.isEmpty { return "not applicable with " + conflicting.map(\.option).joined(separator: " and ") }
+        return nil
     }
 
     private static func prerequisiteReason(_ id: String, _ verdict: Verdict) -> String {

@@ -83,14 +83,7 @@ enum SendScenarios {
                                expected: #"400 with a JSON object carrying a string "error" for: \#(name)"#,
                                actual: "\(response.status) \(String(decoding: response.body.prefix(200), as: UTF8.self))")
         }
-        let sentinel = try await context.flush([session], user: receiver)
-        try context.expect(session.newMessageContents == [sentinel],
-                           expected: "no new_message before the sentinel (refused bodies are not delivered)",
-                           actual: "new_message contents \(session.newMessageContents)")
-        let (_, history) = try await context.joinedSession(context.label("rejoin"), user: receiver)
-        try context.expect(history.allContents == [sentinel],
-                           expected: "all_messages holds only the sentinel (refused bodies are not stored)",
-                           actual: "\(history.allContents)", witnesses: [history.operation])
+        try await context.expectNothingStoredOrDelivered(session, receiver: receiver, because: "refused bodies (SEND-3)")
     }
 
     static let oversized = Scenario(
@@ -109,12 +102,7 @@ enum SendScenarios {
         try context.expect([400, 413].contains(response.status) && response.json?["error"]?.stringValue != nil,
                            expected: [#"201 (accepted)"#, #"413 or 400 with a JSON object carrying a string "error""#],
                            actual: "\(response.status) \(String(decoding: response.body.prefix(200), as: UTF8.self))")
-        let sentinel = try await context.flush([session], user: receiver)
-        try context.expect(session.newMessageContents == [sentinel],
-                           expected: "the refused message is not delivered", actual: "\(session.newMessageContents.map { String($0.prefix(40)) })")
-        let (_, history) = try await context.joinedSession(context.label("rejoin"), user: receiver)
-        try context.expect(history.allContents == [sentinel],
-                           expected: "the refused message is not stored", actual: "\(history.allContents.map { String($0.prefix(40)) })")
+        try await context.expectNothingStoredOrDelivered(session, receiver: receiver, because: "refused oversized messages (SEND-4)")
     }
 
     static let serverTimestamp = Scenario(

@@ -1,6 +1,6 @@
 /// SHA-256 message digest, for HMAC-SHA256 (JWT HS256 signatures, Spec AUTH-1).
 ///
-/// FIPS 180-4 §5.1.1 (padding), §6.2.2 (hash computation), §4.2.2 (constants).
+/// FIPS 180-4 §5.1.1 (padding, `PaddedMessageBlocks`), §6.2.2 (hash computation), §4.2.2 (constants).
 public enum SHA256 {
     /// Bytes per block; HMAC (RFC 2104) pads its key to this length.
     public static let blockSize = 64
@@ -10,35 +10,8 @@ public enum SHA256 {
     /// The 32-byte digest of `bytes`.
     public static func hash(_ bytes: some Collection<UInt8>) -> [UInt8] {
         var state: [UInt32] = initialState
-        var block = [UInt8](repeating: 0, count: 64)
         var schedule = [UInt32](repeating: 0, count: 64)
-        var blockCount = 0
-        var messageLength: UInt64 = 0
-
-        for byte in bytes {
-            block[blockCount] = byte
-            blockCount += 1
-            messageLength &+= 1
-            if blockCount == 64 {
-                processBlock(block, schedule: &schedule, state: &state)
-                blockCount = 0
-            }
-        }
-
-        // FIPS 180-4 §5.1.1: append "1", then "0"s until the length is 448 mod 512, then the 64-bit bit length.
-        block[blockCount] = 0x80
-        blockCount += 1
-        if blockCount > 56 {
-            for index in blockCount..<64 { block[index] = 0 }
-            processBlock(block, schedule: &schedule, state: &state)
-            blockCount = 0
-        }
-        for index in blockCount..<56 { block[index] = 0 }
-        let bitLength = messageLength &* 8
-        for index in 0..<8 {
-            block[56 + index] = UInt8(truncatingIfNeeded: bitLength >> (56 - 8 * UInt64(index)))
-        }
-        processBlock(block, schedule: &schedule, state: &state)
+        PaddedMessageBlocks.forEach(bytes) { processBlock($0, schedule: &schedule, state: &state) }
 
         var digest = [UInt8]()
         digest.reserveCapacity(digestSize)
