@@ -23,11 +23,12 @@ import Testing
     @Test func vectorsLoad() throws {
         let tokens = try CryptoVectors.load().jwt
         #expect(tokens.valid.count >= 5)
-        #expect(Set(tokens.invalid.map(\.error)).count == 7)  // every rejection class has a vector
+        #expect(Set(tokens.invalid.compactMap(\.error)).count == 7)  // every rejection class has a vector
+        #expect(tokens.valid.allSatisfy { $0.subject != nil } && tokens.invalid.allSatisfy { $0.error != nil })
     }
 
     @Test(arguments: CryptoVectors.shared?.jwt.valid ?? [])
-    func validVector(vector: CryptoVectors.Tokens.Valid) throws {
+    func validVector(vector: CryptoVectors.Tokens.Case) throws {
         let tokens = try #require(CryptoVectors.shared).jwt
         let verifier = JSONWebTokenVerifier(secret: Array(tokens.secret.utf8), audience: vector.audience, leewaySeconds: vector.leeway ?? 0)
         let result = verifier.verify(vector.token, now: tokens.now)
@@ -35,7 +36,7 @@ import Testing
     }
 
     @Test(arguments: CryptoVectors.shared?.jwt.invalid ?? [])
-    func invalidVector(vector: CryptoVectors.Tokens.Invalid) throws {
+    func invalidVector(vector: CryptoVectors.Tokens.Case) throws {
         let tokens = try #require(CryptoVectors.shared).jwt
         let verifier = JSONWebTokenVerifier(secret: Array(tokens.secret.utf8), audience: vector.audience, leewaySeconds: vector.leeway ?? 0)
         switch verifier.verify(vector.token, now: tokens.now) {
