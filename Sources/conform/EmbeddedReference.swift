@@ -15,19 +15,31 @@ enum EmbeddedReference {
     static let pingTimeout = 1_000
 
     /// The target and the directory holding its database.
-    static func makeTarget(startTimeout: Duration) throws -> (CommandTarget, String) {
+    static func makeTarget(startTimeout: Duration, options: ConformOptions = ConformOptions()) throws -> (CommandTarget, String) {
         let directory = NSTemporaryDirectory() + "conform-self-check-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let port = try freePort()
         let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-        let command = [
+        let command = ([
             shellQuoted(executable), "--serve-reference", "--host", "127.0.0.1", "--port", String(port),
             "--db", shellQuoted(directory + "/messages.db"), "--ping-interval", String(pingInterval),
             "--ping-timeout", String(pingTimeout), "--log-level", "error",
-        ].joined(separator: " ")
+        ] + authenticationArguments(options)).joined(separator: " ")
         // exec: the server replaces the shell, so SIGTERM reaches it directly.
         let target = CommandTarget(command: "exec " + command, baseURL: "http://127.0.0.1:\(port)", startTimeout: startTimeout)
         return (target, directory)
+    }
+
+    /// With `--auth-secret-file` (and `--allowed-origin`), the embedded server runs with the same
+    /// secret, audience, leeway and allow-list (Spec AUTH, ORIGIN).
+    static func authenticationArguments(_ options: ConformOptions) -> [String] {
+        var arguments: [String] = []
+        if let file = options.authSecretFile {
+            arguments += ["--auth-secret-file", shellQuoted(file), "--auth-leeway", String(options.authLeewaySeconds)]
+            if let audience = options.authAudience { arguments += ["--auth-audience", shellQuoted(audience)] }
+        }
+        if let origin = options.allowedOrigin { arguments += ["--allowed-origin", shellQuoted(origin)] }
+        return arguments
     }
 
     /// The reference server for `conform bench`: a child process on a free port with a temporary

@@ -51,6 +51,15 @@ if let path = options.expectationsPath {
         usageFailure(error.message)
     }
 }
+var secret: [UInt8]?
+if let path = options.authSecretFile {
+    guard let data = FileManager.default.contents(atPath: path) else { usageFailure("cannot read the secret file \(path)") }
+    var bytes = [UInt8](data)
+    if bytes.last == UInt8(ascii: "\n") { bytes.removeLast() }
+    if bytes.last == UInt8(ascii: "\r") { bytes.removeLast() }
+    guard !bytes.isEmpty else { usageFailure("the secret file \(path) is empty") }
+    secret = bytes
+}
 if options.serverCommand != nil && options.targetURL == nil {
     usageFailure("--server-command needs the URL the server will listen on")
 }
@@ -69,7 +78,7 @@ if let serverCommand = options.serverCommand, let url = options.targetURL {
     target = urlTarget
 } else {
     do {
-        let (embedded, directory) = try EmbeddedReference.makeTarget(startTimeout: options.startTimeout)
+        let (embedded, directory) = try EmbeddedReference.makeTarget(startTimeout: options.startTimeout, options: options)
         commandTarget = embedded
         temporaryDirectory = directory
         target = embedded
@@ -89,8 +98,15 @@ if let commandTarget {
 }
 
 let seed = options.seed ?? UInt64.random(in: 0...UInt64.max)
-var runnerOptions = options.runnerOptions(seed: seed, expectations: expectations)
-runnerOptions.capabilities = capabilities
+var runnerOptions = options.runnerOptions(seed: seed, expectations: expectations, secret: secret)
+runnerOptions.capabilities.formUnion(capabilities)
+if secret == nil, let message = await AuthenticationProbe.refusal(target: target, timeoutFactor: options.timeoutFactor) {
+    writeStandardError("Error: " + AuthenticationProbe.advice(message: message) + "\n")
+    await commandTarget?.stop()
+    KitEventLoop.shutdown()
+    if let temporaryDirectory { try? FileManager.default.removeItem(atPath: temporaryDirectory) }
+    exit(ExitStatus.inconclusive.rawValue)
+}
 let runner = ConformanceRunner(scenarios: ScenarioCatalog.all, options: runnerOptions, target: target)
 let reporter = ConsoleReporter(isVerbose: options.isVerbose)
 let report = await runner.run { event in

@@ -24,15 +24,19 @@ struct Mutant: Sendable, CustomStringConvertible {
     var mayFail: Set<String>
     /// Scenarios run at once; 1 for faults that spill over to every session open at the time.
     var concurrency: Int
+    /// Runs the server with authentication and an origin allow-list, and the kit with the secret
+    /// (the AUTH and ORIGIN scenarios run, JOIN-6's rebinding is skipped); otherwise those are skipped.
+    var isAuthenticated: Bool
     /// Builds the hooks for one run (fresh state each time).
     var hooks: @Sendable (MutantWorld) -> ServerHooks
 
     init(
         _ name: String, fault: String, breaks: [String], fails: [String], skips: [String] = [], mayFail: [String] = [],
-        concurrency: Int = 4, hooks: @escaping @Sendable (MutantWorld) -> ServerHooks
+        concurrency: Int = 4, isAuthenticated: Bool = false, hooks: @escaping @Sendable (MutantWorld) -> ServerHooks
     ) {
         self.mayFail = Set(mayFail)
         self.concurrency = concurrency
+        self.isAuthenticated = isAuthenticated
         self.name = name
         self.fault = fault
         self.breaks = breaks
@@ -44,6 +48,22 @@ struct Mutant: Sendable, CustomStringConvertible {
     }
 
     var description: String { name }
+
+    /// The verdict of a scenario the mutant lists nothing for: PASS, or SKIP when the run cannot or
+    /// must not run it (AUTH and ORIGIN scenarios without authentication, JOIN-6 with it).
+    func defaultOutcome(of scenario: Scenario) -> String {
+        let capabilities = Mutant.capabilities(isAuthenticated: isAuthenticated)
+        return ConformanceRunner.capabilityReason(scenario, capabilities: capabilities) == nil ? "PASS" : Outcome.skip.rawValue
+    }
+
+    static func capabilities(isAuthenticated: Bool) -> Set<Capability> {
+        isAuthenticated ? [.restart, .crash, .authentication, .originAllowList] : [.restart, .crash]
+    }
+
+    /// The secret, leeway and allowed origin of authenticated mutant runs.
+    static let secret = Array("mutant-shared-secret".utf8)
+    static let leewaySeconds = 1
+    static let allowedOrigin = "http://allowed.example"
 }
 
 /// What a mutant's hooks may reach beyond the server: the run's stores, for crash modelling.

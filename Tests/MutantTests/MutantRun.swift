@@ -14,7 +14,8 @@ struct MutantRun: Sendable {
     var mismatches: [String] {
         verdicts.keys.sorted().compactMap { id in
             let actual = verdicts[id] ?? "?"
-            let wanted = mutant.expected[id]?.rawValue ?? "PASS"
+            let scenario = ScenarioCatalog.all.first { $0.id == id }
+            let wanted = mutant.expected[id]?.rawValue ?? scenario.map(mutant.defaultOutcome(of:)) ?? "PASS"
             if mutant.mayFail.contains(id), actual == "FAIL" || actual == "PASS" { return nil }
             return actual == wanted ? nil : "\(id): expected \(wanted), got \(actual) \(reasons[id] ?? "")"
         } + mutant.expected.keys.filter { verdicts[$0] == nil }.sorted().map { "\($0): expected, not in the catalogue" }
@@ -23,6 +24,8 @@ struct MutantRun: Sendable {
     var failed: [String] { verdicts.filter { $0.value == "FAIL" }.map(\.key).sorted() }
     var skipped: [String] { verdicts.filter { $0.value == "SKIP" }.map(\.key).sorted() }
     var passedCount: Int { verdicts.values.filter { $0 == "PASS" }.count }
+    /// Skips the mutant did not ask for (AUTH without authentication, JOIN-6 with it).
+    var expectedSkips: Set<String> { Set(mutant.expected.filter { $0.value == .skip }.keys) }
 
     /// The Spec requirements this run proves the kit catches: those the mutant breaks that a failed
     /// scenario cites.
@@ -54,7 +57,10 @@ struct MutantRun: Sendable {
         }
         let runner = ConformanceRunner(
             scenarios: ScenarioCatalog.all,
-            options: RunnerOptions(concurrency: mutant.concurrency, seed: 7, scenarioTimeout: .seconds(30), capabilities: [.restart, .crash]),
+            options: RunnerOptions(
+                concurrency: mutant.concurrency, seed: 7, scenarioTimeout: .seconds(30), capabilities: [.restart, .crash],
+                authentication: mutant.isAuthenticated ? KitAuthentication(secret: Mutant.secret, leewaySeconds: Mutant.leewaySeconds) : nil,
+                allowedOrigin: mutant.isAuthenticated ? Mutant.allowedOrigin : nil),
             target: target)
         let report = await runner.run()
         await target.stop()

@@ -24,7 +24,13 @@ final class MutantServerTarget: ServerTarget {
         self.world = world
         var configuration = ServerConfiguration(
             port: 0, databasePath: directory + "/messages.db", pingInterval: 300, pingTimeout: 1_500, logLevel: .error)
-        if let mutant { configuration.hooks = mutant.hooks(world) }
+        if let mutant {
+            configuration.hooks = mutant.hooks(world)
+            if mutant.isAuthenticated {
+                configuration.authentication = AuthenticationConfiguration(secret: Mutant.secret, leewaySeconds: Mutant.leewaySeconds)
+                configuration.allowedOrigins = [Mutant.allowedOrigin]
+            }
+        }
         let server = try ReferenceServer.start(configuration: configuration)
         self.port = server.port
         configuration.port = server.port

@@ -12,15 +12,21 @@ import signal
 import sqlite3
 import sys
 import threading
+import time
 
 from flask import Flask, Response, request
-from flask_socketio import SocketIO
+from flask_socketio import ConnectionRefusedError as ConnectRefused, SocketIO
 import engineio
 import engineio.packet
 import engineio.socket
 from werkzeug.exceptions import HTTPException
 from werkzeug.serving import WSGIRequestHandler, make_server
 from werkzeug.wsgi import LimitedStream
+
+try:  # Spec AUTH: only needed with --auth-secret-file
+    import jwt
+except ImportError:  # pragma: no cover - reported when authentication is asked for
+    jwt = None
 
 MAX_NAME_CHARACTERS = 64          # Spec SEND-2 / SEND-4
 MAX_CONTENT_BYTES = 65_536        # Spec SEND-2 / SEND-4
@@ -138,6 +144,53 @@ def validate_message(body, fields=("sender", "receiver", "content")):
             raise InvalidMessage(413, f"field content is longer than {MAX_CONTENT_BYTES} bytes")
         values[field] = value
     return values
+
+
+# ---------------------------------------------------------------------------------------------
+# Authentication (Spec AUTH-1..8): HS256 JSON Web Tokens verified with PyJWT.
+# ---------------------------------------------------------------------------------------------
+
+class TokenRefused(Exception):
+    pass
+
+
+class Authenticator:
+    """Verifies tokens with PyJWT: HS256 only, `sub` and `exp` required, `nbf`/`iat` honoured, leeway, aud."""
+
+    def __init__(self, secret, audience, leeway):
+        if jwt is None:
+            raise RuntimeError("--auth-secret-file needs PyJWT (pip install PyJWT)")
+        self.secret = secret
+        self.audience = audience
+        self.leeway = leeway
+
+    def verify(self, token):
+        """The token's claims, or TokenRefused with the reason (Spec AUTH-3, AUTH-4)."""
+        if not isinstance(token, str) or token == "":
+            raise TokenRefused("no token")
+        try:
+            claims = jwt.decode(
+                token, self.secret, algorithms=["HS256"], audience=self.audience, leeway=self.leeway,
+                options={"require": ["exp", "sub"]})
+        except jwt.PyJWTError as error:
+            raise TokenRefused(str(error) or type(error).__name__)
+        # RFC 7519 NumericDate: PyJWT accepts strings that int() reads; the Spec asks for numbers.
+        for claim in ("exp", "nbf", "iat"):
+            value = claims.get(claim)
+            if claim in claims and (isinstance(value, bool) or not isinstance(value, (int, float))):
+                raise TokenRefused(f"{claim} is not a number")
+        if not isinstance(claims.get("sub"), str) or claims["sub"] == "":
+            raise TokenRefused("sub is not a non-empty string")
+        return claims
+
+    def bearer(self, header):
+        """The claims of an `Authorization: Bearer` field (RFC 6750 section 2.1)."""
+        if not header:
+            raise TokenRefused("authentication required: send Authorization: Bearer <token>")
+        scheme, _, token = header.strip().partition(" ")
+        if scheme.lower() != "bearer" or token.strip() == "":
+            raise TokenRefused("authentication required: send Authorization: Bearer <token>")
+        return self.verify(token.strip())
 
 
 # ---------------------------------------------------------------------------------------------
@@ -269,10 +322,11 @@ class EngineIOGuard:
     Spec TRANSPORT-6 (413), TRANSPORT-7/8 (400 with the Node.js JSON), TRANSPORT-9 (second GET).
     """
 
-    def __init__(self, application, engineio_server, path="/socket.io/"):
+    def __init__(self, application, engineio_server, path="/socket.io/", allowed_origins=()):
         self.application = application
         self.engineio_server = engineio_server
         self.path = path
+        self.allowed_origins = set(allowed_origins)
         self.lock = threading.Lock()
         self.polling_gets = set()
 
@@ -286,7 +340,15 @@ class EngineIOGuard:
         return [data]
 
     def __call__(self, environ, start_response):
-        if not environ.get("PATH_INFO", "").startswith(self.path):
+        path = environ.get("PATH_INFO", "")
+        origin = environ.get("HTTP_ORIGIN")
+        if self.allowed_origins and origin and origin not in self.allowed_origins and (
+                path.startswith(self.path) or path == "/messages"):
+            # Spec ORIGIN-2: a foreign origin opens nothing (python-engineio would answer 400).
+            data = json.dumps({"error": "origin not allowed"}).encode("utf-8")
+            start_response("403 Forbidden", [("Content-Type", "application/json"), ("Content-Length", str(len(data)))])
+            return [data]
+        if not path.startswith(self.path):
             return self.application(environ, start_response)
         from urllib.parse import parse_qs
         query = parse_qs(environ.get("QUERY_STRING", ""))
@@ -368,9 +430,10 @@ class EngineIOGuard:
 # ---------------------------------------------------------------------------------------------
 
 def cors_headers(origin):
+    # No Access-Control-Allow-Credentials: bearer tokens, not cookies (Spec CORS-3).
     return [("Access-Control-Allow-Origin", origin or "*"),
             ("Access-Control-Allow-Methods", "POST, OPTIONS"),
-            ("Access-Control-Allow-Headers", "Content-Type"),
+            ("Access-Control-Allow-Headers", "Content-Type, Authorization"),
             ("Access-Control-Max-Age", "600"),
             ("Vary", "Origin")]
 
@@ -385,7 +448,9 @@ def create_app(arguments):
     socketio = SocketIO(
         app,
         async_mode="threading",
-        cors_allowed_origins="*",
+        cors_allowed_origins=list(arguments.allowed_origin) or "*",
+        # Spec CORS-3: the credentials flag only for allow-listed origins.
+        cors_credentials=bool(arguments.allowed_origin),
         ping_interval=arguments.ping_interval / 1000.0,
         ping_timeout=arguments.ping_timeout / 1000.0,
         max_http_buffer_size=arguments.max_payload,
@@ -395,6 +460,20 @@ def create_app(arguments):
         engineio_logger=False,
     )
     messenger = Messenger(socketio, MessageStore(arguments.db))
+    authenticator = None
+    if arguments.auth_secret_file:
+        with open(arguments.auth_secret_file, "rb") as file:
+            secret = file.read()
+        if secret.endswith(b"\n"):
+            secret = secret[:-1]
+        if secret.endswith(b"\r"):
+            secret = secret[:-1]
+        if not secret:
+            raise SystemExit(f"the secret file {arguments.auth_secret_file} is empty")
+        authenticator = Authenticator(secret, arguments.auth_audience, arguments.auth_leeway)
+    subject_by_sid = {}      # Spec AUTH-5: the token's sub of each connected session
+    expiry_timers = {}
+    sessions_lock = threading.Lock()
 
     @app.after_request
     def add_cors(response):
@@ -417,19 +496,66 @@ def create_app(arguments):
         length = request.content_length
         if length is not None and length > MAX_MESSAGES_BODY_BYTES:
             return json_response(413, {"error": f"body larger than {MAX_MESSAGES_BODY_BYTES} bytes"})
+        subject = None
+        if authenticator is not None:
+            # Spec AUTH-7: the token before the body.
+            header = request.headers.get("Authorization")
+            try:
+                subject = authenticator.bearer(header)["sub"]
+            except TokenRefused as error:
+                response = json_response(401, {"error": str(error)})
+                challenge = 'Bearer realm="messenger"'
+                if header:
+                    description = "".join(c for c in str(error) if c not in '"\\' and " " <= c <= "~")
+                    challenge += f', error="invalid_token", error_description="{description}"'
+                response.headers["WWW-Authenticate"] = challenge
+                return response
         try:
             values = validate_message(parse_body(request.get_data(cache=False)))
         except InvalidMessage as error:
             return json_response(error.status, {"error": error.message})
+        if subject is not None and values["sender"] != subject:
+            return json_response(403, {"error": "sender must be the token's subject"})  # Spec AUTH-8
         answer = messenger.accept(values["sender"], values["receiver"], values["content"])
         return json_response(201, answer)
 
+    def expire(sid, eio_sid):
+        # Spec AUTH-6: error, DISCONNECT for /, and the Engine.IO session closed.
+        with sessions_lock:
+            if expiry_timers.pop(sid, None) is None:
+                return
+        messenger._emit("error", {"message": "token expired: reconnect with a new token"}, sid)
+        socketio.server.disconnect(sid, namespace="/")
+        socketio.server.eio.disconnect(eio_sid)
+
     @socketio.on("connect")
-    def on_connect(*_):
+    def on_connect(auth=None, *_):
+        if authenticator is None:
+            return True
+        token = auth.get("token") if isinstance(auth, dict) else None
+        try:
+            claims = authenticator.verify(token)
+        except TokenRefused as error:
+            reason = "authentication required: pass {\"token\": \"<JWT>\"} in the CONNECT auth" if token is None else str(error)
+            raise ConnectRefused(f"authentication failed: {reason}")  # Spec AUTH-2: 44{"message":…}
+        sid = request.sid
+        eio_sid = socketio.server.manager.eio_sid_from_sid(sid, "/")
+        delay = max(0.0, float(claims["exp"]) + authenticator.leeway - time.time())
+        timer = threading.Timer(min(delay, 365 * 86400.0), expire, args=(sid, eio_sid))
+        timer.daemon = True
+        with sessions_lock:
+            subject_by_sid[sid] = claims["sub"]
+            expiry_timers[sid] = timer
+        timer.start()
         return True
 
     @socketio.on("disconnect")
     def on_disconnect(*_):
+        with sessions_lock:
+            subject_by_sid.pop(request.sid, None)
+            timer = expiry_timers.pop(request.sid, None)
+        if timer is not None:
+            timer.cancel()
         messenger.leave(request.sid)
 
     @socketio.on("join")
@@ -444,6 +570,13 @@ def create_app(arguments):
             socketio.emit("error", {"message": "join: the user name is not valid Unicode"},
                           to=request.sid, namespace="/")
             return
+        if authenticator is not None:
+            with sessions_lock:
+                subject = subject_by_sid.get(request.sid)
+            if subject != arguments_[0]:  # Spec AUTH-5
+                socketio.emit("error", {"message": "join refused: this session's token is for another user"},
+                              to=request.sid, namespace="/")
+                return
         messenger.join(request.sid, arguments_[0])
 
     @socketio.on("send_message")
@@ -460,7 +593,7 @@ def create_app(arguments):
             return {"error": error.message}
         return messenger.accept(user, values["receiver"], values["content"])
 
-    app.wsgi_app = EngineIOGuard(app.wsgi_app, socketio.server.eio)
+    app.wsgi_app = EngineIOGuard(app.wsgi_app, socketio.server.eio, allowed_origins=arguments.allowed_origin)
     return app, messenger
 
 
@@ -632,6 +765,12 @@ def parse_arguments(argv):
     parser.add_argument("--ping-interval", type=int, default=25_000, metavar="MS")
     parser.add_argument("--ping-timeout", type=int, default=20_000, metavar="MS")
     parser.add_argument("--max-payload", type=int, default=1_000_000, metavar="BYTES")
+    parser.add_argument("--auth-secret-file", metavar="PATH",
+                        help="require HS256 JSON Web Tokens signed with the secret in PATH (Spec AUTH)")
+    parser.add_argument("--auth-audience", metavar="A", help="tokens must carry aud A")
+    parser.add_argument("--auth-leeway", type=int, default=5, metavar="S", help="clock leeway in seconds (default 5)")
+    parser.add_argument("--allowed-origin", action="append", default=[], metavar="ORIGIN",
+                        help="serve only this Origin (repeatable; Spec ORIGIN-1)")
     parser.add_argument("--verbose", action="store_true",
                         help="also log the tracebacks python-engineio/python-socketio print for bad client input")
     arguments = parser.parse_args(argv)

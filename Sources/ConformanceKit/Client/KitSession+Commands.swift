@@ -46,8 +46,8 @@ extension KitSession {
     /// Sends CONNECT for `namespace` and returns the server's CONNECT or CONNECT_ERROR answer for it.
     ///
     /// Throws `ScenarioFailure` when none arrives within 5 s (scaled).
-    public func connectNamespace(_ namespace: String) async throws -> SocketIOPacket {
-        try await sendSocketIO(.connect(namespace: namespace))
+    public func connectNamespace(_ namespace: String, auth: JSONValue? = nil) async throws -> SocketIOPacket {
+        try await sendSocketIO(.connect(namespace: namespace, data: auth))
         let timeout = context.timeout(.seconds(5))
         let deadline = ContinuousClock.now + timeout
         while true {
@@ -58,6 +58,21 @@ extension KitSession {
         }
         let closed = isClosed ? "the session closed (\(closeReason ?? "unknown"))" : "nothing within \(KitFormat.duration(timeout))"
         throw ScenarioFailure(expected: ["a CONNECT or CONNECT_ERROR answer for namespace \(namespace)"], actual: closed)
+    }
+
+    /// Connects to `/`, with a token for `user` when the run authenticates (Spec TRANSPORT-1, AUTH-2);
+    /// fails unless the answer is CONNECT with a string `sid`. `token` replaces the freshly minted one.
+    func connectRoot(as user: String, token: String? = nil, operation: OperationID?) async throws {
+        let auth = context.authentication.map { KitAuthentication.connectPayload(token ?? $0.token(for: user)) }
+        let answer = try await connectNamespace("/", auth: auth)
+        guard answer.type == .connect, answer.data?["sid"]?.stringValue != nil else {
+            let refusal = answer.type == .connectError && auth == nil
+                ? " (the server requires authentication: run conform with --auth-secret-file PATH)" : ""
+            throw ScenarioFailure(
+                expected: ["a CONNECT answer for / carrying an object with a string sid, e.g. 40{\"sid\":\"…\"} (TRANSPORT-1\(auth == nil ? "" : ", AUTH-2 with a valid token for \(user)"))"],
+                actual: KitFormat.truncated(answer.encoded(), limit: 200) + refusal, witnesses: operation.map { [$0] } ?? [])
+        }
+        state.withLock { $0.tokenUser = auth == nil ? nil : user }
     }
 
     /// Sends Socket.IO DISCONNECT for `/` (`41`); the transport stays open. Records a `disconnect`.

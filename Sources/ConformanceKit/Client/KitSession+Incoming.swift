@@ -91,6 +91,7 @@ extension KitSession {
             namespaceAnswers.push(packet)
         case .disconnect:
             context.wireTrace.append(session: label, .note, "the server disconnected namespace \(packet.namespace)")
+            if packet.namespace == "/" { state.withLock { $0.isRootDisconnectedByServer = true } }
         case .event:
             guard packet.namespace == "/" else {
                 violation("an event on namespace \(packet.namespace), which was never connected")

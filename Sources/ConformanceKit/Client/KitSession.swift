@@ -45,6 +45,10 @@ public final class KitSession: Sendable {
         var ackWaiters: [Int: KitMailbox<[JSONValue]>] = [:]
         var bindings: [Binding] = []
         var isPollingPaused = false
+        /// The user whose token the CONNECT to `/` carried (authenticated runs only).
+        var tokenUser: String?
+        /// Set when the server sent DISCONNECT for `/` (`41`).
+        var isRootDisconnectedByServer = false
         var isPollInFlight = false
     }
 
@@ -98,6 +102,9 @@ public final class KitSession: Sendable {
 
     /// Strictness findings: malformed frames or packets from the server, unexpected packet types.
     public var protocolViolations: [String] { state.withLock { $0.violations } }
+
+    /// Whether the server sent a Socket.IO DISCONNECT for `/` (Spec AUTH-6).
+    public var isRootDisconnectedByServer: Bool { state.withLock { $0.isRootDisconnectedByServer } }
 
     /// The users this session joined, in order.
     public var joinedUsers: [String] { state.withLock { $0.bindings.map(\.user) } }
@@ -179,6 +186,12 @@ public final class KitSession: Sendable {
 
     /// `join` with any argument (Spec JOIN-7 sends invalid ones); `user` names the binding it makes.
     func join(argument: JSONValue, user: String) async throws -> AllMessages {
+        // Spec AUTH-5: an authenticated session joins only its token's user; to join another, the
+        // kit reconnects `/` on the same session with a token for that user.
+        if context.authentication != nil, argument == .string(user), state.withLock({ $0.tokenUser }) != user {
+            try await sendSocketIO(.disconnect())
+            try await connectRoot(as: user, operation: nil)
+        }
         let operation = context.history.invoke(process: label, .join, value: user)
         let joinedAt = context.clock.now()
         state.withLock { state in

@@ -8,9 +8,10 @@ extension ScenarioContext {
     /// `.pollingUpgrade`: polling, then the upgrade dance, returning once upgraded. Records a `connect`
     /// operation; traces every packet under `label`; registers a teardown closing the session.
     /// Throws `ScenarioFailure` when the server answers wrongly, `ScenarioInconclusive` when it is
-    /// unreachable.
+    /// unreachable. With `authentication`, the CONNECT carries a token for `user` (a fresh user when
+    /// nil; `join` reconnects with a token for the user it joins when that differs, Spec AUTH-5).
     public func connect(
-        _ label: String, transport: TransportKind = .webSocket, autoPong: Bool = true, connectNamespace: Bool = true
+        _ label: String, transport: TransportKind = .webSocket, autoPong: Bool = true, connectNamespace: Bool = true, user: String? = nil
     ) async throws -> KitSession {
         let operation = history.invoke(process: label, .connect, value: transport.rawValue)
         let session: KitSession
@@ -26,13 +27,14 @@ extension ScenarioContext {
         addTeardown { await session.close() }
         history.ok(operation, result: "sid \(session.openPayload.sid)")
         guard connectNamespace else { return session }
-        let answer = try await session.connectNamespace("/")
-        guard answer.type == .connect, answer.data?["sid"]?.stringValue != nil else {
-            throw ScenarioFailure(
-                expected: ["a CONNECT answer for / carrying an object with a string sid, e.g. 40{\"sid\":\"…\"} (TRANSPORT-1)"],
-                actual: KitFormat.truncated(answer.encoded(), limit: 200), witnesses: [operation])
-        }
+        try await session.connectRoot(as: user ?? uniqueUser("connect"), operation: operation)
         return session
+    }
+
+    /// `Authorization: Bearer <token for sender>` when the run authenticates (Spec AUTH-7).
+    func bearerHeaders(for sender: String) -> [(String, String)] {
+        guard let authentication else { return [] }
+        return [("Authorization", "Bearer " + authentication.token(for: sender.isEmpty ? uniqueUser("sender") : sender))]
     }
 
     /// `POST /messages {sender, receiver, content}`; records a `post` operation: ok on 201, fail on
@@ -40,7 +42,9 @@ extension ScenarioContext {
     /// the server cannot be reached at all (nothing was sent).
     public func post(sender: String, receiver: String, content: String) async throws -> PostResult {
         let body: JSONValue = .object([JSONMember("sender", .string(sender)), JSONMember("receiver", .string(receiver)), JSONMember("content", .string(content))])
-        return try await post(body: Array(body.serialized().utf8), sender: sender, receiver: receiver, content: content)
+        return try await post(
+            body: Array(body.serialized().utf8), sender: sender, receiver: receiver, content: content,
+            headers: [("Content-Type", "application/json")] + bearerHeaders(for: sender))
     }
 
     /// `POST /messages` with any body; `sender`/`receiver`/`content` describe it for the delivery checker.
@@ -70,7 +74,7 @@ extension ScenarioContext {
         default:
             history.info(operation, result: text)
         }
-        return PostResult(status: result.status, json: result.json, operation: operation, sent: sent)
+        return PostResult(status: result.status, json: result.json, operation: operation, sent: sent, headers: result.headers)
     }
 
     /// Any HTTP request on a fresh connection. Throws `ScenarioInconclusive` when the server is

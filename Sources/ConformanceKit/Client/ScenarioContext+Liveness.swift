@@ -41,8 +41,8 @@ extension ScenarioContext {
 
     /// A session joined to a fresh user, opened before bad input to check afterwards that it was spared.
     public func bystander(_ prefix: String = "bystander", transport: TransportKind = .webSocket) async throws -> (session: KitSession, user: String) {
-        let session = try await connect(label(prefix), transport: transport)
         let user = uniqueUser(prefix)
+        let session = try await connect(label(prefix), transport: transport, user: user)
         _ = try await session.join(user)
         return (session, user)
     }

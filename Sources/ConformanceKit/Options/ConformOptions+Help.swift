@@ -28,6 +28,18 @@ extension ConformOptions {
           --restart-command CMD    Restart the server in an orderly way; enables durability scenarios.
           --crash-command CMD      Kill the server (kill -9) and start it again; enables crash scenarios.
 
+        Authentication and origins (Spec section 11):
+          --auth-secret-file PATH  The HS256 secret the server shares with its backend (one trailing line
+                                   break ignored): the kit mints a token for every user it invents, runs
+                                   the whole catalogue authenticated plus the AUTH scenarios. Without it,
+                                   a server that refuses CONNECT without a token ends the run at once
+                                   (exit 2) with a line saying so. Without URL: the built-in reference
+                                   server runs with authentication on.
+          --auth-audience A        The aud the server's tokens must carry.
+          --auth-leeway SECONDS    The server's clock leeway, 0 to 60 (default 5): how long past a
+                                   token's exp the kit waits for the session to end.
+          --allowed-origin ORIGIN  An origin on the server's allow-list: enables the ORIGIN scenarios.
+
         Timing and reproduction:
           --timeout SECONDS        Per-scenario overall timeout (default 60); past it, inconclusive.
           --timeout-factor F       Multiply every timeout of the kit by F (slow machines, CI).

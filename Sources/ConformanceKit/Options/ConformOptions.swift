@@ -40,6 +40,14 @@ public struct ConformOptions: Sendable, Equatable {
     public var restartCommand: String?
     public var crashCommand: String?
     public var isVerbose = false
+    /// The file holding the secret shared with a server that requires authentication (Spec AUTH-1).
+    public var authSecretFile: String?
+    /// The audience the server's tokens must name (`--auth-audience`).
+    public var authAudience: String?
+    /// The server's clock leeway in seconds (`--auth-leeway`).
+    public var authLeewaySeconds: Int = KitAuthentication.defaultLeewaySeconds
+    /// An origin on the server's allow-list (`--allowed-origin`, Spec ORIGIN-1).
+    public var allowedOrigin: String?
 
     public init() {}
 
@@ -51,11 +59,13 @@ public struct ConformOptions: Sendable, Equatable {
         return capabilities
     }
 
-    /// Runner options for these command-line options.
-    public func runnerOptions(seed: UInt64, expectations: ExpectationSet = ExpectationSet()) -> RunnerOptions {
+    /// Runner options for these command-line options; `secret` is the contents of `authSecretFile`.
+    public func runnerOptions(seed: UInt64, expectations: ExpectationSet = ExpectationSet(), secret: [UInt8]? = nil) -> RunnerOptions {
         RunnerOptions(
             filters: filters, excludes: excludes, concurrency: concurrency, seed: seed, timeoutFactor: timeoutFactor,
-            scenarioTimeout: scenarioTimeout, isStrict: isStrict, capabilities: capabilities, expectations: expectations
+            scenarioTimeout: scenarioTimeout, isStrict: isStrict, capabilities: capabilities, expectations: expectations,
+            authentication: secret.map { KitAuthentication(secret: $0, audience: authAudience, leewaySeconds: authLeewaySeconds) },
+            allowedOrigin: allowedOrigin
         )
     }
 
@@ -108,9 +118,16 @@ public struct ConformOptions: Sendable, Equatable {
             case "--json": options.jsonPath = try nonEmpty(name, value())
             case "--html": options.htmlPath = try nonEmpty(name, value())
             case "--expect": options.expectationsPath = try nonEmpty(name, value())
+            case "--auth-secret-file": options.authSecretFile = try nonEmpty(name, value())
+            case "--auth-audience": options.authAudience = try nonEmpty(name, value())
+            case "--auth-leeway": options.authLeewaySeconds = try integer(name, value(), range: 0...60)
+            case "--allowed-origin": options.allowedOrigin = try nonEmpty(name, value())
             default:
                 throw ConformUsageError("unknown option '\(name)'")
             }
+        }
+        if options.authSecretFile == nil, options.authAudience != nil {
+            throw ConformUsageError("--auth-audience needs --auth-secret-file")
         }
         return options
     }

@@ -118,10 +118,8 @@ public struct ConformanceRunner: Sendable {
                     case .ready:
                         break
                     }
-                    let missing = scenario.needs.subtracting(options.capabilities).sorted()
-                    if !missing.isEmpty {
+                    if let reason = Self.capabilityReason(scenario, capabilities: options.capabilities) {
                         pending.remove(at: index)
-                        let reason = "needs " + missing.map(\.option).joined(separator: " and ")
                         finish(scenarioIndex, ScenarioResult(scenario: scenario.info, verdict: .skipped(reason: reason), expectation: options.expectations[scenario.id]))
                         continue
                     }
@@ -164,6 +162,16 @@ public struct ConformanceRunner: Sendable {
         }
     }
 
+    /// Why the run's capabilities keep the scenario from running: one it needs and lacks
+    /// (`needs --restart-command`), or one that makes it meaningless (`not applicable with --auth-secret-file`).
+    public static func capabilityReason(_ scenario: Scenario, capabilities: Set<Capability>) -> String? {
+        let missing = scenario.needs.subtracting(capabilities).sorted()
+        if !missing.isEmpty { return "needs " + missing.map(\.option).joined(separator: " and ") }
+        let conflicting = scenario.conflicts.intersection(capabilities).sorted()
+        if !conflicting.isEmpty { return "not applicable with " + conflicting.map(\.option).joined(separator: " and ") }
+        return nil
+    }
+
     private static func prerequisiteReason(_ id: String, _ verdict: Verdict) -> String {
         switch verdict {
         case .fail, .expectedFailure, .flakyFailure: "prerequisite \(id) failed"
@@ -179,7 +187,8 @@ public struct ConformanceRunner: Sendable {
     private func runOne(_ scenario: Scenario, runToken: String, clock: KitClock) async -> ScenarioResult {
         let context = ScenarioContext(
             scenarioID: scenario.id, seed: options.seed, runToken: runToken, timeoutFactor: options.timeoutFactor,
-            capabilities: options.capabilities, target: target, clock: clock, wireTraceLimit: options.wireTraceLimit
+            capabilities: options.capabilities, target: target, clock: clock, wireTraceLimit: options.wireTraceLimit,
+            authentication: options.authentication, allowedOrigin: options.allowedOrigin
         )
         let timeout = options.effectiveScenarioTimeout
         let startedAt = clock.now()

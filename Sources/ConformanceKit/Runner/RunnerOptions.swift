@@ -24,12 +24,16 @@ public struct RunnerOptions: Sendable {
     public var expectations: ExpectationSet
     /// Most wire trace entries kept per scenario.
     public var wireTraceLimit: Int
+    /// Tokens for a server that requires authentication; nil: the kit sends none.
+    public var authentication: KitAuthentication?
+    /// An origin on the server's allow-list (Spec ORIGIN-1); nil: the server has none, as far as the kit knows.
+    public var allowedOrigin: String?
 
     public init(
         filters: [String] = [], excludes: [String] = [], concurrency: Int = 4, seed: UInt64 = 0, runToken: String? = nil,
         timeoutFactor: Double = 1, scenarioTimeout: Duration = RunnerOptions.defaultScenarioTimeout, isStrict: Bool = false,
         capabilities: Set<Capability> = [], expectations: ExpectationSet = ExpectationSet(),
-        wireTraceLimit: Int = WireTrace.defaultLimit
+        wireTraceLimit: Int = WireTrace.defaultLimit, authentication: KitAuthentication? = nil, allowedOrigin: String? = nil
     ) {
         self.filters = filters
         self.excludes = excludes
@@ -42,6 +46,10 @@ public struct RunnerOptions: Sendable {
         self.capabilities = capabilities
         self.expectations = expectations
         self.wireTraceLimit = wireTraceLimit
+        self.authentication = authentication
+        self.allowedOrigin = allowedOrigin
+        if authentication != nil { self.capabilities.insert(.authentication) }
+        if allowedOrigin != nil { self.capabilities.insert(.originAllowList) }
     }
 
     /// The scenario timeout after scaling.

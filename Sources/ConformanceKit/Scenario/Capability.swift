@@ -5,12 +5,18 @@ public enum Capability: String, Sendable, Equatable, Hashable, Codable, CaseIter
     case restart
     /// Crash of the server process, `kill -9` (`--crash-command`); Spec DURABLE-2, DURABLE-3.
     case crash
+    /// Tokens for a server that requires authentication (`--auth-secret-file`); Spec AUTH-1..8.
+    case authentication
+    /// An origin on the server's allow-list (`--allowed-origin`); Spec ORIGIN-1, ORIGIN-2.
+    case originAllowList
 
     /// The command-line option that grants this capability.
     public var option: String {
         switch self {
         case .restart: "--restart-command"
         case .crash: "--crash-command"
+        case .authentication: "--auth-secret-file"
+        case .originAllowList: "--allowed-origin"
         }
     }
 

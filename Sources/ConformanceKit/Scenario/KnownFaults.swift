@@ -182,5 +182,35 @@ public enum KnownFaults {
         "robustness/unknown-events": [
             "disconnects a session that emits an event it has no handler for",
         ],
+        "auth/connect-without-token": [
+            "lets a CONNECT without a token in, bound to an anonymous user",
+        ],
+        "auth/forged-tokens": [
+            "accepts tokens with alg none at CONNECT (trusts the token's own alg)",
+        ],
+        "auth/invalid-claims": [
+            "does not check exp at CONNECT (an expired token connects)",
+        ],
+        "auth/join-another-user": [
+            "checks the token at CONNECT but trusts the join name over its sub",
+        ],
+        "auth/read-another-history": [
+            "checks the token at CONNECT but trusts the join name over its sub",
+        ],
+        "auth/expiry-during-session": [
+            "checks exp at CONNECT only: a session outlives its token",
+        ],
+        "auth/post-without-valid-token": [
+            "accepts POST /messages without a bearer token (protects only the socket)",
+        ],
+        "auth/post-as-another-sender": [
+            "checks the bearer token on POST but not that its sub is the sender",
+        ],
+        "cors/no-credentials-flag": [
+            "reflects any Origin with Access-Control-Allow-Credentials: true",
+        ],
+        "origin/foreign-origin-refused": [
+            "checks Origin on /messages only: polling and WebSocket upgrades from any origin",
+        ],
     ]
 }

@@ -18,6 +18,9 @@ public struct Scenario: Sendable {
     public var isExclusive: Bool
     /// Capabilities the run must have; without them the scenario is skipped.
     public var needs: Set<Capability>
+    /// Capabilities that make the scenario meaningless (JOIN-6's rebinding under AUTH-5); with one of
+    /// them the scenario is skipped.
+    public var conflicts: Set<Capability>
     public var body: @Sendable (ScenarioContext) async throws -> Void
 
     public init(
@@ -29,6 +32,7 @@ public struct Scenario: Sendable {
         prerequisites: [String] = [],
         isExclusive: Bool = false,
         needs: Set<Capability> = [],
+        conflicts: Set<Capability> = [],
         body: @escaping @Sendable (ScenarioContext) async throws -> Void
     ) {
         self.id = id
@@ -39,6 +43,7 @@ public struct Scenario: Sendable {
         self.prerequisites = prerequisites
         self.isExclusive = isExclusive
         self.needs = needs
+        self.conflicts = conflicts
         self.body = body
     }
 

@@ -17,6 +17,7 @@ public enum ScenarioArea: String, Sendable, Equatable, Hashable, Codable, CaseIt
     case disconnect
     case robustness
     case `extension`
+    case authentication
 
     /// The name reports print, e.g. `Exactly once`.
     public var displayName: String {
@@ -36,6 +37,7 @@ public enum ScenarioArea: String, Sendable, Equatable, Hashable, Codable, CaseIt
         case .disconnect: "Disconnect"
         case .robustness: "Robustness"
         case .extension: "Extension"
+        case .authentication: "Authentication"
         }
     }
 

@@ -27,6 +27,10 @@ public final class ScenarioContext: Sendable {
     public let wireTrace: WireTrace
     /// Base-36 tag of the scenario ID used in names (7 characters).
     public let scenarioTag: String
+    /// Tokens for a server that requires authentication (Spec AUTH-1); nil: none are sent.
+    public let authentication: KitAuthentication?
+    /// An origin on the server's allow-list (Spec ORIGIN-1), if the run names one.
+    public let allowedOrigin: String?
 
     private struct State {
         var generator: SeededGenerator
@@ -47,7 +51,9 @@ public final class ScenarioContext: Sendable {
         capabilities: Set<Capability> = [],
         target: any ServerTarget,
         clock: KitClock = KitClock(),
-        wireTraceLimit: Int = WireTrace.defaultLimit
+        wireTraceLimit: Int = WireTrace.defaultLimit,
+        authentication: KitAuthentication? = nil,
+        allowedOrigin: String? = nil
     ) {
         self.scenarioID = scenarioID
         self.seed = seed
@@ -58,6 +64,8 @@ public final class ScenarioContext: Sendable {
         self.clock = clock
         self.history = History(clock: clock)
         self.wireTrace = WireTrace(clock: clock, limit: wireTraceLimit)
+        self.authentication = authentication
+        self.allowedOrigin = allowedOrigin
         self.scenarioTag = Self.base36(SeededGenerator.fnv1a64(scenarioID) % 78_364_164_096, width: 7)  // 36^7
         self.state = Mutex(State(generator: SeededGenerator(seed: seed, stream: scenarioID)))
     }

@@ -87,7 +87,8 @@ enum JoinScenarios {
     static let rebind = Scenario(
         id: "join/rebind",
         title: "Joining with another name rebinds the session to the new user",
-        area: .join, requirements: ["JOIN-6"], transports: [.webSocket], prerequisites: ["join/basic"]
+        area: .join, requirements: ["JOIN-6"], transports: [.webSocket], prerequisites: ["join/basic"],
+        conflicts: [.authentication]  // Spec AUTH-5: an authenticated session joins only its token's user
     ) { context in
         let old = context.uniqueUser("old"), new = context.uniqueUser("new")
         let session = try await context.connect(context.label("session"))

@@ -9,7 +9,7 @@ extension ScenarioContext {
 
     /// Connects a session over `transport` and joins `user`; returns the session and its history.
     func joinedSession(_ label: String, user: String, transport: TransportKind = .webSocket) async throws -> (KitSession, AllMessages) {
-        let session = try await connect(label, transport: transport)
+        let session = try await connect(label, transport: transport, user: user)
         let history = try await session.join(user)
         return (session, history)
     }
@@ -49,6 +49,19 @@ extension ScenarioContext {
             )
         }
         return sentinel
+    }
+
+    /// Fails unless the session of `receiver` got nothing but the sentinel before it, and a later join
+    /// of `receiver` lists only the sentinel: what `because` names was neither delivered nor stored.
+    func expectNothingStoredOrDelivered(_ session: KitSession, receiver: String, because: String) async throws {
+        let sentinel = try await flush([session], user: receiver)
+        try expect(session.newMessageContents == [sentinel],
+                   expected: "no new_message before the sentinel: \(because) are not delivered",
+                   actual: "new_message contents \(session.newMessageContents.map { String($0.prefix(40)) })")
+        let (_, history) = try await joinedSession(label("rejoin"), user: receiver)
+        try expect(history.allContents == [sentinel],
+                   expected: "all_messages holds only the sentinel: \(because) are not stored",
+                   actual: "\(history.allContents.map { String($0.prefix(40)) })", witnesses: [history.operation])
     }
 
     /// Runs the delivery checker over every message this scenario sent (sentinels included) and what

@@ -18,5 +18,7 @@ public enum ScenarioCatalog {
             + DisconnectScenarios.all
             + RobustnessScenarios.all
             + ExtensionScenarios.all
+            + AuthenticationScenarios.all
+            + OriginScenarios.all
     }
 }

@@ -77,19 +77,13 @@ enum SendScenarios {
         let sender = context.uniqueUser("sender"), receiver = context.uniqueUser("receiver")
         let (session, _) = try await context.joinedSession(context.label("receiver"), user: receiver)
         for (name, body) in invalidBodies(sender: sender, receiver: receiver) {
-            let response = try await context.http("POST", "/messages", headers: [("Content-Type", "application/json")], body: body)
+            let headers = [("Content-Type", "application/json")] + context.bearerHeaders(for: sender)
+            let response = try await context.http("POST", "/messages", headers: headers, body: body)
             try context.expect(response.status == 400 && response.json?["error"]?.stringValue != nil,
                                expected: #"400 with a JSON object carrying a string "error" for: \#(name)"#,
                                actual: "\(response.status) \(String(decoding: response.body.prefix(200), as: UTF8.self))")
         }
-        let sentinel = try await context.flush([session], user: receiver)
-        try context.expect(session.newMessageContents == [sentinel],
-                           expected: "no new_message before the sentinel (refused bodies are not delivered)",
-                           actual: "new_message contents \(session.newMessageContents)")
-        let (_, history) = try await context.joinedSession(context.label("rejoin"), user: receiver)
-        try context.expect(history.allContents == [sentinel],
-                           expected: "all_messages holds only the sentinel (refused bodies are not stored)",
-                           actual: "\(history.allContents)", witnesses: [history.operation])
+        try await context.expectNothingStoredOrDelivered(session, receiver: receiver, because: "refused bodies (SEND-3)")
     }
 
     static let oversized = Scenario(
@@ -102,17 +96,13 @@ enum SendScenarios {
         let marker = context.nonce()
         let content = marker + String(repeating: "x", count: 2_000_000)
         let body = Array(#"{"sender":\#(JSONSerializer.serialize(.string(sender))),"receiver":\#(JSONSerializer.serialize(.string(receiver))),"content":"\#(content)"}"#.utf8)
-        let response = try await context.http("POST", "/messages", headers: [("Content-Type", "application/json")], body: body)
+        let headers = [("Content-Type", "application/json")] + context.bearerHeaders(for: sender)
+        let response = try await context.http("POST", "/messages", headers: headers, body: body)
         if response.status == 201 { return }  // within what this server accepts
         try context.expect([400, 413].contains(response.status) && response.json?["error"]?.stringValue != nil,
                            expected: [#"201 (accepted)"#, #"413 or 400 with a JSON object carrying a string "error""#],
                            actual: "\(response.status) \(String(decoding: response.body.prefix(200), as: UTF8.self))")
-        let sentinel = try await context.flush([session], user: receiver)
-        try context.expect(session.newMessageContents == [sentinel],
-                           expected: "the refused message is not delivered", actual: "\(session.newMessageContents.map { String($0.prefix(40)) })")
-        let (_, history) = try await context.joinedSession(context.label("rejoin"), user: receiver)
-        try context.expect(history.allContents == [sentinel],
-                           expected: "the refused message is not stored", actual: "\(history.allContents.map { String($0.prefix(40)) })")
+        try await context.expectNothingStoredOrDelivered(session, receiver: receiver, because: "refused oversized messages (SEND-4)")
     }
 
     static let serverTimestamp = Scenario(
@@ -125,7 +115,8 @@ enum SendScenarios {
         let content = context.nonce()
         let clientTimestamp = "1999-01-01T00:00:00Z"
         let body = Array(#"{"sender":\#(JSONSerializer.serialize(.string(sender))),"receiver":\#(JSONSerializer.serialize(.string(receiver))),"content":"\#(content)","timestamp":"\#(clientTimestamp)"}"#.utf8)
-        let response = try await context.http("POST", "/messages", headers: [("Content-Type", "application/json")], body: body)
+        let headers = [("Content-Type", "application/json")] + context.bearerHeaders(for: sender)
+        let response = try await context.http("POST", "/messages", headers: headers, body: body)
         try context.expectEqual(response.status, 201, "status")
         let event = try context.expectPresent(
             await session.waitForEvent(timeout: context.eventTimeout) { $0.arguments.first?["content"] == .string(content) },
@@ -171,8 +162,10 @@ enum HTTPScenarios {
         defer { connection.close() }
         var parser = HTTPResponseParser()
         for index in 0..<3 {
-            let body = Array(#"{"sender":"\#(context.uniqueUser("a"))","receiver":"\#(context.uniqueUser("b"))","content":"keep-alive \#(index)"}"#.utf8)
+            let sender = context.uniqueUser("a")
+            let body = Array(#"{"sender":"\#(sender)","receiver":"\#(context.uniqueUser("b"))","content":"keep-alive \#(index)"}"#.utf8)
             var head = HTTPRequestHead(method: "POST", target: "/messages", headers: ["Host": "conform", "Content-Type": "application/json"])
+            for (name, value) in context.bearerHeaders(for: sender) { head.headers.add(name: name, value: value) }
             head.headers.add(name: "Content-Length", value: String(body.count))
             parser.expectResponse(toMethod: "POST")
             await connection.send(head.serialized() + body)
@@ -205,9 +198,11 @@ enum CORSScenarios {
         title: "POST /messages and polling requests allow any Origin",
         area: .cors, requirements: ["CORS-1"], transports: [.http, .polling]
     ) { context in
-        let origin = "http://conform-\(context.runToken).example"
-        let body = Array(#"{"sender":"\#(context.uniqueUser("a"))","receiver":"\#(context.uniqueUser("b"))","content":"cors"}"#.utf8)
-        let post = try await context.http("POST", "/messages", headers: [("Origin", origin), ("Content-Type", "application/json")], body: body)
+        let origin = context.allowedOrigin ?? "http://conform-\(context.runToken).example"
+        let sender = context.uniqueUser("a")
+        let body = Array(#"{"sender":"\#(sender)","receiver":"\#(context.uniqueUser("b"))","content":"cors"}"#.utf8)
+        let headers = [("Origin", origin), ("Content-Type", "application/json")] + context.bearerHeaders(for: sender)
+        let post = try await context.http("POST", "/messages", headers: headers, body: body)
         try context.expect(allows(post.headers, origin: origin), expected: "Access-Control-Allow-Origin: * or \(origin) on POST /messages",
                            actual: "status \(post.status), Access-Control-Allow-Origin: \(post.headers["Access-Control-Allow-Origin"] ?? "(absent)")")
         let poll = try await context.http("GET", "/socket.io/?EIO=4&transport=polling", headers: [("Origin", origin)])
@@ -221,7 +216,7 @@ enum CORSScenarios {
         title: "An OPTIONS preflight to /messages admits POST with Content-Type",
         area: .cors, requirements: ["CORS-2"], transports: [.http]
     ) { context in
-        let origin = "http://conform-\(context.runToken).example"
+        let origin = context.allowedOrigin ?? "http://conform-\(context.runToken).example"
         let response = try await context.http("OPTIONS", "/messages", headers: [
             ("Origin", origin), ("Access-Control-Request-Method", "POST"), ("Access-Control-Request-Headers", "content-type"),
         ])

@@ -3,7 +3,7 @@
 /// The requirements of `Spec/SPEC.md`, embedded so `conform` can quote them without the source tree.
 public enum RequirementCatalog {
     /// The Spec version these requirements come from.
-    public static let specVersion = "1.0"
+    public static let specVersion = "1.2"
 
     public static let all: [Requirement] = [
         Requirement(id: "TRANSPORT-1", level: .must, text: "The server MUST serve Engine.IO v4 at the path `/socket.io/` and Socket.IO v5 on the namespace `/`, so that a client that connects and sends CONNECT receives a CONNECT answer carrying an object with a string `sid`."),
@@ -19,8 +19,9 @@ public enum RequirementCatalog {
         Requirement(id: "HEARTBEAT-2", level: .must, text: "The server MUST close a session whose client answers no ping within `pingInterval` + `pingTimeout`."),
         Requirement(id: "HEARTBEAT-3", level: .must, text: "The server MUST keep open a session whose client answers every ping, well past `pingInterval` + `pingTimeout`."),
         Requirement(id: "NAMESPACE-1", level: .must, text: "A CONNECT to a namespace other than `/` MUST be answered with a CONNECT_ERROR packet for that namespace, and the session's namespace `/` MUST keep working."),
-        Requirement(id: "CORS-1", level: .must, text: "Responses to `POST /messages` and to Engine.IO polling requests that carry an `Origin` header MUST allow that origin (`Access-Control-Allow-Origin` is `*` or equals the `Origin`)."),
+        Requirement(id: "CORS-1", level: .must, text: "Responses to `POST /messages` and to Engine.IO polling requests that carry an `Origin` header (one on the allow-list of a server with ORIGIN-1) MUST allow that origin (`Access-Control-Allow-Origin` is `*` or equals the `Origin`)."),
         Requirement(id: "CORS-2", level: .must, text: "An `OPTIONS` preflight to `/messages` MUST be answered with a 2xx status whose `Access-Control-Allow-Methods` admits `POST` and whose `Access-Control-Allow-Headers` admits `Content-Type`."),
+        Requirement(id: "CORS-3", level: .must, text: "A response MUST NOT carry `Access-Control-Allow-Credentials: true` for an `Origin` that is not on the server's origin allow-list, so a server without an allow-list never sends it."),
         Requirement(id: "SEND-1", level: .must, text: "A `POST /messages` whose body is a JSON object with string `sender`, `receiver` and `content`, the two names non-empty, MUST be answered 201 with a JSON object whose `status` is `\"success\"`."),
         Requirement(id: "SEND-2", level: .must, text: "Names of up to 64 characters and content of up to 65,536 bytes of UTF-8, any Unicode included, MUST be accepted, and every later `new_message` and `all_messages` MUST carry them exactly as sent."),
         Requirement(id: "SEND-3", level: .must, text: "A body that is not valid JSON, not a JSON object, lacks `sender`, `receiver` or `content`, has one of them of a type other than string, or has an empty name MUST be answered 400 with a JSON object carrying a string `error`, and the message MUST NOT be stored or delivered."),
@@ -63,6 +64,16 @@ public enum RequirementCatalog {
         Requirement(id: "EXT-1", level: .may, text: "A server MAY implement the `send_message` event."),
         Requirement(id: "EXT-2", level: .must, condition: "EXT-1", text: "A `send_message` from a joined session MUST be accepted as a message from the session's user and acknowledged with an object whose `status` is `\"success\"`, and the message MUST be delivered and stored like a POSTed one."),
         Requirement(id: "EXT-3", level: .must, condition: "EXT-1", text: "A `send_message` from a session that has not joined, or with an invalid argument, MUST be acknowledged with an object carrying a string `error`, and nothing MUST be stored or delivered."),
+        Requirement(id: "AUTH-1", level: .may, text: "A server MAY require authentication with JSON Web Tokens signed with HS256 under a secret it shares with the application's backend."),
+        Requirement(id: "AUTH-2", level: .must, condition: "AUTH-1", text: "A CONNECT to `/` whose payload carries no valid `token` MUST be answered with a CONNECT_ERROR packet for `/` carrying an object with a string `message`, and the session MUST bind nothing."),
+        Requirement(id: "AUTH-3", level: .must, condition: "AUTH-1", text: "A token whose `alg` is not `HS256` (`none` above all), whose signature does not verify under the shared secret, or whose header or payload was altered after signing MUST be refused."),
+        Requirement(id: "AUTH-4", level: .must, condition: "AUTH-1", text: "A token without a string `sub` or a numeric `exp`, past its `exp`, or before its `nbf` or `iat`, each beyond the server's leeway of at most 60 seconds, MUST be refused, as MUST a token whose `aud` does not name the audience the server is configured with."),
+        Requirement(id: "AUTH-5", level: .must, condition: "AUTH-1", text: "A `join` whose name is not the session's token `sub` MUST be answered with an `error` event and MUST bind nothing, so that no session reads another user's history or messages."),
+        Requirement(id: "AUTH-6", level: .must, condition: "AUTH-1", text: "When a session's token expires, the server MUST emit an `error` event to it, send a Socket.IO DISCONNECT for `/` and close the session."),
+        Requirement(id: "AUTH-7", level: .must, condition: "AUTH-1", text: "A `POST /messages` without a valid `Authorization: Bearer` token MUST be answered 401 with a `WWW-Authenticate` field naming the `Bearer` scheme and a JSON object carrying a string `error`, and nothing MUST be stored or delivered."),
+        Requirement(id: "AUTH-8", level: .must, condition: "AUTH-1", text: "A `POST /messages` whose valid token's `sub` is not the body's `sender` MUST be answered 403 with a JSON object carrying a string `error`, and nothing MUST be stored or delivered."),
+        Requirement(id: "ORIGIN-1", level: .may, text: "A server MAY serve only the origins on an allow-list it is configured with."),
+        Requirement(id: "ORIGIN-2", level: .must, condition: "ORIGIN-1", text: "An Engine.IO polling request or WebSocket upgrade whose `Origin` is not on the allow-list MUST be refused with HTTP status 403 and open no session."),
     ]
 
     /// The requirement with this ID, or nil.

@@ -18,7 +18,7 @@ final class HTTPConnectionHandler: ConnectionHandler {
         var closesConnection = false
         /// The session holding this GET as its poll.
         var heldPollSID: String?
-        var origin: String?
+        var origin: RequestOrigin?
         /// Kept only for `ServerHooks.response`.
         var requestHead: HTTPRequestHead?
     }
@@ -93,7 +93,7 @@ final class HTTPConnectionHandler: ConnectionHandler {
         let sequence = nextSequence
         nextSequence += 1
         let head = request.head
-        let origin = head.headers["Origin"]
+        let origin = RequestOrigin(field: head.headers["Origin"], allowList: core.configuration.allowedOrigins)
         let isKeepAlive = head.isKeepAlive
         slots.append(Slot(
             sequence: sequence, isKeepAlive: isKeepAlive, isHTTP10: head.version == .http1_0, origin: origin,
@@ -172,7 +172,7 @@ final class HTTPConnectionHandler: ConnectionHandler {
 
     /// Supplies the `201` for a committed `POST /messages` (Spec SEND-1): prebuilt bytes, or the
     /// general path when a response hook may rewrite it.
-    func completeCreated(sequence: UInt64, message: StoredMessage, origin: String?) {
+    func completeCreated(sequence: UInt64, message: StoredMessage, origin: RequestOrigin?) {
         guard core.configuration.hooks.response == nil else {
             let body = MessengerEvents.successBody(message)
             complete(sequence: sequence, response: .json(status: 201, body: body, origin: origin))

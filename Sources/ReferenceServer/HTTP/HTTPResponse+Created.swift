@@ -19,23 +19,25 @@ extension HTTPResponse {
     private static let createdStatusLine = Array("HTTP/1.1 201 Created\r\nContent-Type: application/json\r\n".utf8)
     private static let anyOriginLines = Array("Access-Control-Allow-Origin: *\r\n".utf8)
     private static let originPrefix = Array("Access-Control-Allow-Origin: ".utf8)
-    private static let originSuffix = Array("\r\nAccess-Control-Allow-Credentials: true\r\nVary: Origin\r\n".utf8)
+    private static let credentialsLine = Array("\r\nAccess-Control-Allow-Credentials: true".utf8)
+    private static let originSuffix = Array("\r\nVary: Origin\r\n".utf8)
     private static let connectionCloseLine = Array("Connection: close\r\n".utf8)
     private static let connectionKeepAliveLine = Array("Connection: keep-alive\r\n".utf8)
     private static let contentLengthPrefix = Array("Content-Length: ".utf8)
 
     /// The serialised `201` for a committed message.
-    static func createdBytes(for message: StoredMessage, origin: String?, connection: ConnectionField) -> [UInt8] {
+    static func createdBytes(for message: StoredMessage, origin: RequestOrigin?, connection: ConnectionField) -> [UInt8] {
         let body = MessengerEvents.successBody(message)
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(192 + (origin?.utf8.count ?? 0) + body.count)
+        bytes.reserveCapacity(192 + (origin?.value.utf8.count ?? 0) + body.count)
         bytes.append(contentsOf: createdStatusLine)
-        if let origin, !origin.isEmpty {
+        if let origin {
             bytes.append(contentsOf: originPrefix)
             // As `HTTPHeaders` serialises values: CR, LF and NUL become SP (no response splitting).
-            for byte in origin.utf8 {
+            for byte in origin.value.utf8 {
                 bytes.append(byte == 0x0D || byte == 0x0A || byte == 0x00 ? 0x20 : byte)
             }
+            if origin.isAllowListed { bytes.append(contentsOf: credentialsLine) }
             bytes.append(contentsOf: originSuffix)
         } else {
             bytes.append(contentsOf: anyOriginLines)

@@ -31,6 +31,13 @@ public struct ServerHooks: Sendable {
     /// Opens the message store instead of `MessageStore(path:configuration:)` (the configuration carries
     /// the server's `deliverCompletions`, which every completion must go through).
     public var makeStore: (@Sendable (_ path: String, _ configuration: StoreConfiguration) throws(StorageError) -> any ServerMessageStore)?
+    /// Overrides the verdict on a token (nil: none sent) at CONNECT or on a POST, given the standard
+    /// verifier's (Spec AUTH-2..4, AUTH-7). Only with authentication on.
+    public var verifyToken: (@Sendable (_ token: String?, _ place: AuthenticationPlace, _ standard: Result<JSONWebTokenClaims, JSONWebTokenError>)
+        -> Result<JSONWebTokenClaims, JSONWebTokenError>)?
+    /// Overrides whether a token's `sub` may act as the claimed user (standard: they are equal) on a
+    /// `join` or a POST's `sender` (Spec AUTH-5, AUTH-8). Only with authentication on.
+    public var authorizeUser: (@Sendable (_ subject: String, _ claimed: String, _ place: AuthenticationPlace, _ standard: Bool) -> Bool)?
     /// Holds each `new_message` this long before it is written to its recipients (the message's 201 and
     /// everything else go out at once): a slow fan-out queue. Order among held messages is kept.
     public var newMessageDelay: Duration?

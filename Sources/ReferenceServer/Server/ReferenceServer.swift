@@ -120,6 +120,14 @@ public final class ReferenceServer: Sendable {
         switch outcome {
         case .success(let boundPort):
             logger.log(.info, "listening on \(host):\(boundPort), database \(configuration.databasePath)")
+            if let authentication = configuration.authentication {
+                // The secret itself is never logged.
+                let audience = authentication.audience.map { "audience \($0)" } ?? "no audience"
+                logger.log(.info, "authentication on: HS256 tokens, \(audience), leeway \(authentication.leewaySeconds) s")
+            }
+            if !configuration.allowedOrigins.isEmpty {
+                logger.log(.info, "origins allowed: \(configuration.allowedOrigins.sorted().joined(separator: ", "))")
+            }
             return ReferenceServer(configuration: configuration, port: boundPort, loop: loop, store: store, core: core)
         case .failure(let error):
             loop.shutdown()

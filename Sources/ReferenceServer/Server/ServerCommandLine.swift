@@ -1,8 +1,19 @@
 /// Parses the `reference-server` command line into a configuration (pure; no I/O).
 public enum ServerCommandLine {
     public enum Outcome: Sendable {
-        case run(ServerConfiguration)
+        /// Run the server; with `--auth-secret-file`, the secret is read from that file before it starts.
+        case run(ServerConfiguration, secretFile: String?)
+        /// `reference-server token …`: print a token.
+        case token(TokenRequest)
         case help
+    }
+
+    /// `reference-server token --user NAME --ttl DURATION --secret-file PATH [--audience A]`.
+    public struct TokenRequest: Sendable, Equatable {
+        public var user: String
+        public var timeToLiveSeconds: Int
+        public var secretFile: String
+        public var audience: String?
     }
 
     public struct UsageError: Error, Sendable, CustomStringConvertible {
@@ -10,10 +21,13 @@ public enum ServerCommandLine {
         public var description: String { message }
     }
 
-    public static let usage = "usage: reference-server [--host H] [--port N] [--db PATH] [--ping-interval MS] [--ping-timeout MS] [--max-payload BYTES] [--slow-commit MS] [--log-level LEVEL]"
+    public static let usage = """
+    usage: reference-server [--host H] [--port N] [--db PATH] [--ping-interval MS] [--ping-timeout MS] [--max-payload BYTES] [--slow-commit MS] [--log-level LEVEL] [--auth-secret-file PATH [--auth-audience A] [--auth-leeway S]] [--allowed-origin ORIGIN]...
+           reference-server token --user NAME --ttl DURATION --secret-file PATH [--audience A]
+    """
 
     public static let help = """
-    reference-server: the reference implementation of the messenger protocol (Spec/SPEC.md v1.0).
+    reference-server: the reference implementation of the messenger protocol (Spec/SPEC.md v1.2).
 
     \(usage)
 
@@ -27,7 +41,22 @@ public enum ServerCommandLine {
       --slow-commit MS      log a warning for each commit (insert + fsync) lasting MS or more;
                             0: never (default 20)
       --log-level LEVEL     error, warning, info or debug (default info)
+      --auth-secret-file PATH
+                            require authentication (Spec AUTH): HS256 JSON Web Tokens signed with
+                            the secret in PATH (one trailing line break ignored), in the CONNECT
+                            payload {"token": …} and as Authorization: Bearer on POST /messages;
+                            the secret is never logged (default: no authentication)
+      --auth-audience A     tokens must carry aud A (default: tokens must carry no aud)
+      --auth-leeway S       clock leeway on exp, nbf and iat in seconds, 0...60 (default 5)
+      --allowed-origin ORIGIN
+                            serve only this Origin (repeatable; Spec ORIGIN-1): polling, upgrades
+                            and /messages from another Origin get 403; requests without Origin
+                            pass (default: every origin, without the credentials flag)
       -h, --help            this text
+
+    reference-server token --user NAME --ttl DURATION --secret-file PATH [--audience A]
+                            prints a token for NAME valid for DURATION (3600, 90s, 15m, 1h, 2d),
+                            for local use and tests; the application's backend mints real ones
 
     It prints the address it listens on, logs one line per connection and per error, and on
     SIGINT or SIGTERM stops accepting, finishes pending commits, closes sessions and exits 0.
@@ -36,7 +65,11 @@ public enum ServerCommandLine {
     """
 
     public static func parse(_ arguments: [String]) -> Result<Outcome, UsageError> {
+        if arguments.first == "token" { return parseToken(Array(arguments.dropFirst())) }
         var configuration = ServerConfiguration()
+        var secretFile: String?
+        var audience: String?
+        var leeway = 5
         var index = 0
         func value(_ flag: String) -> Result<String, UsageError> {
             index += 1
@@ -74,6 +107,13 @@ public enum ServerCommandLine {
                         throw UsageError(message: "--log-level must be error, warning, info or debug, not '\(name)'")
                     }
                     configuration.logLevel = level
+                case "--auth-secret-file": secretFile = try value(argument).get()
+                case "--auth-audience": audience = try value(argument).get()
+                case "--auth-leeway": leeway = try integer(argument, in: 0...AuthenticationConfiguration.maximumLeewaySeconds).get()
+                case "--allowed-origin":
+                    let origin = try value(argument).get()
+                    guard !origin.isEmpty else { throw UsageError(message: "--allowed-origin needs an origin such as https://chat.example") }
+                    configuration.allowedOrigins.insert(origin)
                 default:
                     throw UsageError(message: "unknown argument '\(argument)'")
                 }
@@ -84,6 +124,54 @@ public enum ServerCommandLine {
             }
             index += 1
         }
-        return .success(.run(configuration))
+        if secretFile == nil, audience != nil || arguments.contains("--auth-leeway") {
+            return .failure(UsageError(message: "--auth-audience and --auth-leeway need --auth-secret-file"))
+        }
+        if secretFile != nil {
+            // The secret itself is filled in from the file by `ServerMain` (this parser does no I/O).
+            configuration.authentication = AuthenticationConfiguration(secret: [], audience: audience, leewaySeconds: leeway)
+        }
+        return .success(.run(configuration, secretFile: secretFile))
+    }
+
+    /// `token --user NAME --ttl DURATION --secret-file PATH [--audience A]`.
+    static func parseToken(_ arguments: [String]) -> Result<Outcome, UsageError> {
+        var user: String?
+        var timeToLive: Int?
+        var secretFile: String?
+        var audience: String?
+        var index = 0
+        while index < arguments.count {
+            let flag = arguments[index]
+            if flag == "-h" || flag == "--help" { return .success(.help) }
+            guard index + 1 < arguments.count else { return .failure(UsageError(message: "\(flag) needs a value")) }
+            let value = arguments[index + 1]
+            switch flag {
+            case "--user": user = value
+            case "--ttl":
+                guard let seconds = durationSeconds(value), seconds > 0 else {
+                    return .failure(UsageError(message: "--ttl needs a positive duration such as 3600, 90s, 15m, 1h or 2d, not '\(value)'"))
+                }
+                timeToLive = seconds
+            case "--secret-file": secretFile = value
+            case "--audience": audience = value
+            default: return .failure(UsageError(message: "unknown argument '\(flag)' for token"))
+            }
+            index += 2
+        }
+        guard let user, !user.isEmpty else { return .failure(UsageError(message: "token needs --user NAME")) }
+        guard let secretFile else { return .failure(UsageError(message: "token needs --secret-file PATH")) }
+        return .success(.token(TokenRequest(user: user, timeToLiveSeconds: timeToLive ?? 3600, secretFile: secretFile, audience: audience)))
+    }
+
+    /// Seconds of `3600`, `90s`, `15m`, `1h` or `2d`; nil otherwise.
+    static func durationSeconds(_ text: String) -> Int? {
+        let units: [Character: Int] = ["s": 1, "m": 60, "h": 3600, "d": 86_400]
+        if let last = text.last, let unit = units[last] {
+            guard let number = Int(text.dropLast()), number >= 0, number <= Int(Int32.max) else { return nil }
+            return number * unit
+        }
+        guard let number = Int(text), number >= 0 else { return nil }
+        return number
     }
 }

@@ -31,6 +31,11 @@ public struct ServerConfiguration: Sendable {
     /// delivery of its batch waited for it; usually the disk's fsync). 0: never. Default 20.
     public var slowCommitMilliseconds: Int
     public var logLevel: LogLevel
+    /// Token authentication (Spec AUTH-1); nil: off, anyone may join as anyone. Default nil.
+    public var authentication: AuthenticationConfiguration?
+    /// Origins served (Spec ORIGIN-1): a polling request or WebSocket upgrade (or a `/messages`
+    /// request) with another `Origin` is refused with 403. Empty: every origin. Default empty.
+    public var allowedOrigins: Set<String>
     /// Interception points for instrumentation and fault injection in tests. Default: none.
     public var hooks: ServerHooks
 
@@ -49,6 +54,8 @@ public struct ServerConfiguration: Sendable {
         maxCommitBatch: Int = 1_024,
         slowCommitMilliseconds: Int = 20,
         logLevel: LogLevel = .info,
+        authentication: AuthenticationConfiguration? = nil,
+        allowedOrigins: Set<String> = [],
         hooks: ServerHooks = .none
     ) {
         self.host = host
@@ -65,6 +72,8 @@ public struct ServerConfiguration: Sendable {
         self.maxCommitBatch = maxCommitBatch
         self.slowCommitMilliseconds = slowCommitMilliseconds
         self.logLevel = logLevel
+        self.authentication = authentication
+        self.allowedOrigins = allowedOrigins
         self.hooks = hooks
     }
 }

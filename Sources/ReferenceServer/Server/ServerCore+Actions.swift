@@ -78,7 +78,7 @@ extension ServerCore {
         work.effects.append(.log(.info, "session \(sid) closed: \(reason.rawValue)"))
     }
 
-    func pollResponse(_ packets: [EngineIOPacket], origin: String?) -> HTTPResponse {
+    func pollResponse(_ packets: [EngineIOPacket], origin: RequestOrigin?) -> HTTPResponse {
         .withCORS(status: 200, contentType: "text/plain; charset=UTF-8", body: EngineIOPayload.encode(packets), origin: origin)
     }
 
@@ -203,6 +203,8 @@ extension ServerCore {
             switch action {
             case .send(let packet):
                 sendMessage(packet.encoded(), sid: sid, state: &state, work: &work)
+            case .connectRequested(let auth):
+                connectRequested(auth: auth, sid: sid, state: &state, work: &work)
             case .connected(let socketID, _):
                 guard let messengerID = state.sessions[sid]?.messengerID else { continue }
                 state.messenger.sessionOpened(messengerID)
@@ -248,15 +250,18 @@ extension ServerCore {
         guard let messengerID = state.sessions[sid]?.messengerID else { return }
         switch name {
         case "join":
+            guard admitsJoin(arguments, sid: sid, state: &state, work: &work) else { return }
             applyMessenger(state.messenger.join(messengerID, arguments: arguments), state: &state, work: &work)
         case "send_message":
-            guard let user = state.messenger.user(of: messengerID) else {
+            guard let joined = state.messenger.user(of: messengerID) else {
                 if let ackID {
                     let value = JSONValue.object([JSONMember("error", .string("join before send_message"))])
                     acknowledge(sid: sid, session: messengerID, ackID: ackID, with: value, state: &state, work: &work)
                 }
                 return
             }
+            // With authentication the sender is the token's `sub` (a join binds no other name).
+            let user = state.sessions[sid]?.authenticatedSubject ?? joined
             switch postValidator.validateSendMessage(sender: user, argument: arguments.first) {
             case .failure(let refusal):
                 if let ackID {

@@ -16,6 +16,8 @@ final class ServerCore: Sendable {
     enum TimerLayer: Sendable {
         case engineIO
         case socketIO
+        /// The session's token expires (Spec AUTH-6).
+        case authentication
     }
 
     /// An HTTP request whose answer is written later (a held poll, a POST waiting for its commit).
@@ -23,7 +25,7 @@ final class ServerCore: Sendable {
         var connection: ConnectionID
         var sequence: UInt64
         /// The request's `Origin`, for CORS.
-        var origin: String?
+        var origin: RequestOrigin?
     }
 
     /// Who waits for a message's commit.
@@ -52,6 +54,10 @@ final class ServerCore: Sendable {
         /// The deadline each layer last asked for; a timer firing for another deadline is stale.
         var engineIOTimerDeadline: EngineIOInstant?
         var socketIOTimerDeadline: EngineIOInstant?
+        /// The `sub` of the token the session connected with (Spec AUTH-5); nil without authentication.
+        var authenticatedSubject: String?
+        /// When the session's token expires, leeway included (Spec AUTH-6).
+        var authenticationDeadline: EngineIOInstant?
 
         init(engineIO: EngineIOServerSession, socketIO: SocketIOServerSession, messengerID: SessionID, webSocket: ConnectionID?) {
             self.engineIO = engineIO
@@ -94,6 +100,8 @@ final class ServerCore: Sendable {
     let socketIOConfiguration: SocketIOServerConfiguration
     let handshakeValidator = EngineIOHandshakeValidator()
     let postValidator: MessagePostValidator
+    /// Verifies tokens when authentication is on (Spec AUTH-1).
+    let tokenVerifier: JSONWebTokenVerifier?
     /// The origin of the `EngineIOInstant` clock.
     let clockOrigin: ContinuousClock.Instant
 
@@ -113,7 +121,9 @@ final class ServerCore: Sendable {
             maxPayload: configuration.limits.engineIOMaxPayload)
         self.engineIOConfiguration = configuration.hooks.engineIOConfiguration?(engineIOConfiguration) ?? engineIOConfiguration
         self.socketIOConfiguration = SocketIOServerConfiguration(
-            maxAttachments: configuration.limits.socketIOMaxAttachments)
+            maxAttachments: configuration.limits.socketIOMaxAttachments,
+            requiresConnectApproval: configuration.authentication != nil)
+        self.tokenVerifier = configuration.authentication?.verifier
         self.postValidator = MessagePostValidator(
             maxNameLength: configuration.maxNameLength,
             maxContentBytes: configuration.maxContentBytes,
@@ -165,12 +175,18 @@ final class ServerCore: Sendable {
     func handleRequest(_ request: HTTPRequest, pending: PendingRequest, context: LoopContext) -> RequestDisposition {
         let head = request.head
         let path = head.path
+        // Spec ORIGIN-2: an origin off the allow-list opens nothing (requests without `Origin` pass).
+        if !configuration.allowedOrigins.isEmpty, let origin = pending.origin, !origin.isAllowListed,
+           path == "/messages" || path == "/socket.io/" || path == "/socket.io" {
+            logger.log(.debug, "refused origin \(origin.value) on \(head.method) \(path)")
+            return head.isUpgradeRequest ? .rejectUpgrade(.originRefused) : .respond(.originRefused)
+        }
         if path == "/messages" {
             return handleMessages(request, pending: pending, context: context)
         }
         if path == "/socket.io/" || path == "/socket.io" {
             if head.method == "OPTIONS" && !EngineIOHandshakeValidator.isWebSocketUpgrade(head) {
-                return .respond(.preflight(for: head))
+                return .respond(.preflight(for: head, origin: pending.origin))
             }
             return handleEngineIO(request, pending: pending, context: context)
         }
@@ -182,17 +198,34 @@ final class ServerCore: Sendable {
     private func handleMessages(_ request: HTTPRequest, pending: PendingRequest, context: LoopContext) -> RequestDisposition {
         switch request.head.method {
         case "POST":
+            var subject: String?
+            if tokenVerifier != nil {
+                // Spec AUTH-7: the token before the body.
+                let token = request.head.headers["Authorization"].flatMap(JSONWebToken.bearerToken(fromAuthorization:))
+                switch verifyToken(token, place: .post) {
+                case .failure(let error):
+                    let reason = token == nil ? "authentication required: send Authorization: Bearer <token>" : "\(error)"
+                    return .respond(.unauthorized(reason: reason, hadToken: token != nil, origin: pending.origin))
+                case .success(let claims):
+                    subject = claims.subject
+                }
+            }
             var verdict = postValidator.validatePostBody(request.body)
             if let validatePost = configuration.hooks.validatePost { verdict = validatePost(request.body, verdict) }
             switch verdict {
             case .failure(let refusal):
                 return .respond(.jsonError(status: refusal.status, reason: refusal.reason, origin: pending.origin))
             case .success(let message):
+                // Spec AUTH-8: a valid token speaks only for its own `sub`.
+                if let subject, !isAuthorized(subject: subject, as: message.sender, place: .post) {
+                    let reason = "sender must be the token's subject"
+                    return .respond(.jsonError(status: 403, reason: reason, origin: pending.origin))
+                }
                 perform([.submit(message, .post(pending))], context: context)
                 return .pending(heldPollSID: nil)
             }
         case "OPTIONS":
-            return .respond(.preflight(for: request.head))
+            return .respond(.preflight(for: request.head, origin: pending.origin))
         default:
             return .respond(.methodNotAllowed(origin: pending.origin))
         }
@@ -377,6 +410,10 @@ final class ServerCore: Sendable {
                 state.sessions[sid]?.socketIOTimerDeadline = nil
                 guard let actions = state.sessions[sid]?.socketIO.onTimer(now: work.now) else { return }
                 applySocketIO(actions, sid: sid, state: &state, work: &work)
+            case .authentication:
+                guard record.authenticationDeadline == deadline else { return }
+                state.sessions[sid]?.authenticationDeadline = nil
+                tokenExpired(sid: sid, state: &state, work: &work)
             }
         }
         perform(work.effects, context: context)

@@ -1,4 +1,5 @@
 import Dispatch
+import WireCodecs
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -9,13 +10,21 @@ import Glibc
 /// 64 usage error.
 public enum ServerMain {
     public static func run(arguments: [String]) -> Never {
-        let configuration: ServerConfiguration
+        var configuration: ServerConfiguration
         switch ServerCommandLine.parse(arguments) {
         case .success(.help):
             print(ServerCommandLine.help)
             exit(0)
-        case .success(.run(let parsed)):
+        case .success(.token(let request)):
+            let secret = readSecret(request.secretFile)
+            let now = Int64(time(nil))
+            print(JSONWebToken.mint(
+                subject: request.user, expiresAt: now + Int64(request.timeToLiveSeconds), issuedAt: now, audience: request.audience,
+                secret: secret))
+            exit(0)
+        case .success(.run(let parsed, let secretFile)):
             configuration = parsed
+            if let secretFile { configuration.authentication?.secret = readSecret(secretFile) }
         case .failure(let error):
             writeStandardError("Error: \(error.message)\n\(ServerCommandLine.usage)\n")
             exit(64)
@@ -43,6 +52,36 @@ public enum ServerMain {
         server.waitUntilStopped()
         withExtendedLifetime(sources) {}
         exit(0)
+    }
+
+    /// The secret in `path` (see `AuthenticationConfiguration.secret(fromFileContents:)`); exits 1 when
+    /// it cannot be read or is empty. The message names the file, never its contents.
+    static func readSecret(_ path: String) -> [UInt8] {
+        guard let descriptor = Optional(open(path, O_RDONLY)), descriptor >= 0 else {
+            writeStandardError("Error: cannot read the secret file \(path): \(String(cString: strerror(errno)))\n")
+            exit(1)
+        }
+        defer { close(descriptor) }
+        var contents: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+            if count < 0 {
+                writeStandardError("Error: cannot read the secret file \(path): \(String(cString: strerror(errno)))\n")
+                exit(1)
+            }
+            if count == 0 { break }
+            contents.append(contentsOf: buffer[0..<count])
+            if contents.count > 65_536 {
+                writeStandardError("Error: the secret file \(path) is larger than 64 KiB\n")
+                exit(1)
+            }
+        }
+        guard let secret = AuthenticationConfiguration.secret(fromFileContents: contents) else {
+            writeStandardError("Error: the secret file \(path) is empty\n")
+            exit(1)
+        }
+        return secret
     }
 
     static func writeStandardError(_ text: String) {

@@ -4,6 +4,9 @@ import WireCodecs
 public enum SocketIOServerAction: Sendable, Equatable {
     /// Encode this packet and send it as an Engine.IO `message` on the underlying session.
     case send(SocketIOPacket)
+    /// A client asks to connect to `/` with this auth payload (`requiresConnectApproval` only):
+    /// answer with `approveConnect()` or `refuseConnect(message:)`.
+    case connectRequested(auth: JSONValue?)
     /// A client connected to the main namespace `/` with this socket id and auth payload.
     case connected(socketID: String, auth: JSONValue?)
     /// The client emitted an event. `ackID` is set when it waits for an acknowledgement

@@ -8,10 +8,17 @@ public struct SocketIOServerConfiguration: Sendable, Equatable {
     /// Milliseconds a client has after the Engine.IO handshake to CONNECT to a namespace,
     /// else the connection is closed. Default 45,000 (socket.io `connectTimeout`).
     public var connectTimeout: Int
+    /// Whether a CONNECT to `/` waits for the owner's `approveConnect()` or `refuseConnect(message:)`
+    /// (`.connectRequested`) instead of being answered at once, as socket.io middleware does (Spec AUTH-2).
+    /// Default false.
+    public var requiresConnectApproval: Bool
 
-    public init(maxAttachments: Int = WireLimits.standard.socketIOMaxAttachments, connectTimeout: Int = 45_000) {
+    public init(
+        maxAttachments: Int = WireLimits.standard.socketIOMaxAttachments, connectTimeout: Int = 45_000, requiresConnectApproval: Bool = false
+    ) {
         self.maxAttachments = maxAttachments
         self.connectTimeout = connectTimeout
+        self.requiresConnectApproval = requiresConnectApproval
     }
 
     /// The defaults.

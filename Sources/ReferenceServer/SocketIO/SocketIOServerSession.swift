@@ -41,6 +41,8 @@ public struct SocketIOServerSession: Sendable {
     private var pendingServerAcks: Set<Int> = []
     private var nextAckID = 0
     private var connectDeadline: EngineIOInstant?
+    /// The auth payload of a CONNECT waiting for `approveConnect()` or `refuseConnect(message:)`.
+    private var pendingConnectAuth: JSONValue??
 
     private init(engineIOSessionID: String, configuration: SocketIOServerConfiguration, makeSocketID: @escaping @Sendable () -> String) {
         self.engineIOSessionID = engineIOSessionID
@@ -141,6 +143,24 @@ public struct SocketIOServerSession: Sendable {
 
     // MARK: - From the application
 
+    /// Accepts the CONNECT reported by `.connectRequested`: answers CONNECT with a fresh socket id
+    /// and reports `.connected`. Nothing when no CONNECT waits.
+    public mutating func approveConnect() -> [Action] {
+        guard !isClosed, !isConnected, let auth = pendingConnectAuth else { return [] }
+        pendingConnectAuth = nil
+        return acceptConnect(auth: auth)
+    }
+
+    /// Refuses the CONNECT reported by `.connectRequested` with `CONNECT_ERROR {"message":…}` for `/`
+    /// (socket.io middleware's `next(new Error(message))`; Spec AUTH-2). The session stays unconnected
+    /// and the connect timeout keeps running: the client may CONNECT again. Nothing when no CONNECT waits.
+    public mutating func refuseConnect(message: String) -> [Action] {
+        guard !isClosed, pendingConnectAuth != nil else { return [] }
+        pendingConnectAuth = nil
+        let error = JSONValue.object([JSONMember("message", .string(message))])
+        return [.send(SocketIOPacket(type: .connectError, namespace: "/", data: error))]
+    }
+
     /// Emits an event to the client: `2["name",...arguments]`. Nothing when not connected.
     public mutating func emit(_ event: String, _ arguments: [JSONValue]) throws(EmitError) -> [Action] {
         guard !Self.reservedEventNames.contains(event) else { throw .reservedEventName(event) }
@@ -224,12 +244,21 @@ public struct SocketIOServerSession: Sendable {
             let error = JSONValue.object([JSONMember("message", .string("Invalid namespace"))])
             return [.send(SocketIOPacket(type: .connectError, namespace: packet.namespace, data: error))]
         }
+        if configuration.requiresConnectApproval {
+            // A second CONNECT while one waits: the later one replaces it.
+            pendingConnectAuth = .some(packet.data)
+            return [.connectRequested(auth: packet.data)]
+        }
+        return acceptConnect(auth: packet.data)
+    }
+
+    private mutating func acceptConnect(auth: JSONValue?) -> [Action] {
         let id = makeSocketID()
         socketID = id
         connectDeadline = nil
         return [
             .send(SocketIOPacket(type: .connect, data: .object([JSONMember("sid", .string(id))]))),
-            .connected(socketID: id, auth: packet.data),
+            .connected(socketID: id, auth: auth),
         ]
     }
 

@@ -8,36 +8,8 @@ public enum SHA1 {
     /// RFC 3174 §4 (padding) and §6.1 (block processing).
     public static func hash(_ bytes: some Collection<UInt8>) -> [UInt8] {
         var state: (UInt32, UInt32, UInt32, UInt32, UInt32) = (0x6745_2301, 0xEFCD_AB89, 0x98BA_DCFE, 0x1032_5476, 0xC3D2_E1F0)
-        var block = [UInt8](repeating: 0, count: 64)
         var schedule = [UInt32](repeating: 0, count: 80)
-        var blockCount = 0
-        // Message length in bytes; the bit length is taken modulo 2^64 as RFC 3174 §4 allows messages < 2^64 bits.
-        var messageLength: UInt64 = 0
-
-        for byte in bytes {
-            block[blockCount] = byte
-            blockCount += 1
-            messageLength &+= 1
-            if blockCount == 64 {
-                processBlock(block, schedule: &schedule, state: &state)
-                blockCount = 0
-            }
-        }
-
-        // RFC 3174 §4: append "1", then "0"s until the length is 448 mod 512, then the 64-bit bit length.
-        block[blockCount] = 0x80
-        blockCount += 1
-        if blockCount > 56 {
-            for index in blockCount..<64 { block[index] = 0 }
-            processBlock(block, schedule: &schedule, state: &state)
-            blockCount = 0
-        }
-        for index in blockCount..<56 { block[index] = 0 }
-        let bitLength = messageLength &* 8
-        for index in 0..<8 {
-            block[56 + index] = UInt8(truncatingIfNeeded: bitLength >> (56 - 8 * UInt64(index)))
-        }
-        processBlock(block, schedule: &schedule, state: &state)
+        PaddedMessageBlocks.forEach(bytes) { processBlock($0, schedule: &schedule, state: &state) }
 
         var digest = [UInt8]()
         digest.reserveCapacity(20)

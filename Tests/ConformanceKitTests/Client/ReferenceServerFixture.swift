@@ -9,11 +9,14 @@ final class ReferenceServerFixture: Sendable {
     let server: ReferenceServer
     let directory: String
 
-    init(pingInterval: Int = 300, pingTimeout: Int = 10_000) throws {
+    init(
+        pingInterval: Int = 300, pingTimeout: Int = 10_000, authentication: AuthenticationConfiguration? = nil, allowedOrigins: Set<String> = []
+    ) throws {
         directory = NSTemporaryDirectory() + "kit-client-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         server = try ReferenceServer.start(configuration: ServerConfiguration(
-            port: 0, databasePath: directory + "/messages.db", pingInterval: pingInterval, pingTimeout: pingTimeout, logLevel: .error))
+            port: 0, databasePath: directory + "/messages.db", pingInterval: pingInterval, pingTimeout: pingTimeout, logLevel: .error,
+            authentication: authentication, allowedOrigins: allowedOrigins))
     }
 
     var baseURL: String { "http://127.0.0.1:\(server.port)" }

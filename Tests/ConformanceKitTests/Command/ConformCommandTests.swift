@@ -12,7 +12,10 @@ import Testing
         let lines = result.output.split(separator: "\n")
         #expect(result.status == 0, "\(result.output.suffix(4000))\n\(result.error.suffix(2000))")
         let closing = try #require(lines.last.map(String.init))
-        #expect(closing.hasSuffix(" passed, 0 failed, 0 skipped"), "\(closing)")
+        // Skipped: only the AUTH and ORIGIN scenarios, which need --auth-secret-file / --allowed-origin.
+        #expect(closing.hasSuffix(" passed, 0 failed, 9 skipped"), "\(closing)")
+        let skips = lines.filter { $0.contains("] SKIP ") }
+        #expect(skips.count == 9 && skips.allSatisfy { $0.contains("needs --auth-secret-file") || $0.contains("needs --allowed-origin") }, "\(skips)")
         #expect(lines.contains { $0.contains("PASS durability/crash-acknowledged") }, "the kill -9 scenario ran")
         #expect(lines.contains { $0.contains("PASS durability/restart") }, "the restart scenario ran")
         let report = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: json))) as? [String: Any]
@@ -21,5 +24,41 @@ import Testing
         let page = try String(contentsOfFile: html, encoding: .utf8)
         #expect(page.contains("<h1>conform: PASS</h1>"))
         #expect(page.contains("PASS</span> <code class=\"id\">durability/crash-acknowledged</code>"))
+    }
+
+    /// `conform --auth-secret-file PATH` without URL: the embedded reference server runs with the same
+    /// secret (and allow-list), and the whole catalogue runs authenticated, restart and kill -9 included;
+    /// only JOIN-6's rebinding is skipped (Spec AUTH-5).
+    @Test func authenticatedSelfCheckPassesEveryScenarioButRebinding() async throws {
+        let secretFile = FileManager.default.temporaryDirectory.appendingPathComponent("conform-secret-\(UUID().uuidString)").path
+        try Data("self-check-\(UUID().uuidString)\n".utf8).write(to: URL(fileURLWithPath: secretFile))
+        defer { try? FileManager.default.removeItem(atPath: secretFile) }
+        let result = try await ConformProcess.run([
+            "--auth-secret-file", secretFile, "--auth-leeway", "1", "--allowed-origin", "http://allowed.example",
+        ])
+        let lines = result.output.split(separator: "\n").map(String.init)
+        #expect(result.status == 0, "\(result.output.suffix(4000))\n\(result.error.suffix(2000))")
+        #expect(lines.last?.hasSuffix(" passed, 0 failed, 1 skipped") == true, "\(lines.last ?? "")")
+        #expect(lines.contains { $0.contains("] SKIP join/rebind") && $0.contains("not applicable with --auth-secret-file") })
+        for scenario in ["auth/forged-tokens", "auth/expiry-during-session", "origin/foreign-origin-refused", "durability/restart"] {
+            #expect(lines.contains { $0.contains("PASS \(scenario)") }, "\(scenario) passed")
+        }
+    }
+
+    /// Without the secret, a server that requires authentication gets one line and exit 2, not fifty failures.
+    @Test func serverRequiringAuthenticationIsNamedInOneLine() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("conform-auth-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try Data("only-the-server-knows\n".utf8).write(to: URL(fileURLWithPath: directory + "/secret"))
+        let port = try PythonPeerConformanceTests.freePort()
+        let server = [ConformProcess.executable, "--serve-reference", "--port", String(port), "--db", directory + "/messages.db",
+                      "--auth-secret-file", directory + "/secret", "--log-level", "error"].map(PythonPeerConformanceTests.shellQuoted).joined(separator: " ")
+        let result = try await ConformProcess.run(["--server-command", "exec " + server, "http://127.0.0.1:\(port)"])
+        #expect(result.status == 2, "\(result.output)\n\(result.error)")
+        let errorLines = result.error.split(separator: "\n").filter { $0.hasPrefix("Error:") }
+        #expect(errorLines.count == 1, "\(result.error)")
+        #expect(result.error.contains("the server requires authentication") && result.error.contains("--auth-secret-file PATH"), "\(result.error)")
+        #expect(!result.output.contains("FAIL"), "no scenario ran: \(result.output)")
     }
 }

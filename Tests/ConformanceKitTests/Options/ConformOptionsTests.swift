@@ -81,4 +81,28 @@ import Testing
         }
         #expect(help.contains(ConformOptions.usage))
     }
+
+    @Test func authenticationOptions() throws {
+        let options = try ConformOptions.parse([
+            "--auth-secret-file", "/run/secret", "--auth-audience", "chat", "--auth-leeway", "2", "--allowed-origin", "https://a.example",
+            "http://127.0.0.1:3000",
+        ])
+        #expect(options.authSecretFile == "/run/secret")
+        #expect(options.authAudience == "chat")
+        #expect(options.authLeewaySeconds == 2)
+        #expect(options.allowedOrigin == "https://a.example")
+        // The secret comes from the file (read by the CLI), never from the command line.
+        let runner = options.runnerOptions(seed: 1, secret: Array("s".utf8))
+        #expect(runner.authentication == KitAuthentication(secret: Array("s".utf8), audience: "chat", leewaySeconds: 2))
+        #expect(runner.allowedOrigin == "https://a.example")
+        #expect(runner.capabilities == [.authentication, .originAllowList])
+        let plain = try ConformOptions.parse([]).runnerOptions(seed: 1)
+        #expect(plain.authentication == nil && plain.capabilities.isEmpty)
+        #expect(ConformOptions.helpText.contains("--auth-secret-file PATH"))
+    }
+
+    @Test(arguments: [["--auth-leeway", "61"], ["--auth-leeway", "-1"], ["--auth-audience", "chat"], ["--auth-secret-file", ""], ["--allowed-origin"]])
+    func badAuthenticationOptions(arguments: [String]) {
+        #expect(throws: ConformUsageError.self) { try ConformOptions.parse(arguments) }
+    }
 }

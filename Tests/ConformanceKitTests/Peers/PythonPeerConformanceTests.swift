@@ -54,6 +54,38 @@ import Testing
         #expect(lines.contains { $0.contains("durability/crash-acknowledged") && !$0.contains("SKIP") }, "the kill -9 scenario ran")
     }
 
+    /// Spec AUTH, ORIGIN: the peer with authentication (PyJWT) and an allow-list passes the whole
+    /// catalogue run authenticated, the AUTH and ORIGIN scenarios included; only JOIN-6 is skipped.
+    @Test(.enabled("no Python with flask_socketio and simple_websocket: set MESSENGER_TEST_PYTHON or run .ci/run") {
+        await isRunnable()
+    })
+    func authenticatedConformPassesAgainstThePythonPeer() async throws {
+        let python = Self.configuredPython ?? Self.venvPython
+        let imports = try await Self.run(python, ["-c", Self.peerModules + ", jwt"])
+        try #require(imports.status == 0, "\(python) lacks PyJWT (pip install -r Tests/requirements.txt): \(imports.output)")
+        let port = try Self.freePort()
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("python-peer-auth-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let secretFile = directory + "/secret"
+        try Data("peer-secret-\(UUID().uuidString)\n".utf8).write(to: URL(fileURLWithPath: secretFile))
+        let origin = "http://allowed.example"
+        let command = [python, Self.peerScript, "--port", String(port), "--db", directory + "/messages.db",
+                       "--ping-interval", "300", "--ping-timeout", "1500", "--auth-secret-file", secretFile, "--auth-leeway", "1",
+                       "--allowed-origin", origin].map(Self.shellQuoted).joined(separator: " ")
+        let result = try await ConformProcess.run([
+            "--server-command", command, "--start-timeout", "30", "--auth-secret-file", secretFile, "--auth-leeway", "1",
+            "--allowed-origin", origin, "http://127.0.0.1:\(port)",
+        ])
+        let lines = result.output.split(separator: "\n").map(String.init)
+        print("authenticated conform against the Python peer: \(lines.last ?? "(no output)")")
+        #expect(result.status == 0, "\(result.output.suffix(6000))\n\(result.error.suffix(2000))")
+        #expect(lines.last?.contains(" passed, 0 failed, 1 skipped") == true, "\(lines.last ?? "")")
+        for scenario in ["auth/expiry-during-session", "auth/post-as-another-sender", "origin/foreign-origin-refused"] {
+            #expect(lines.contains { $0.contains("PASS \(scenario)") }, "\(scenario) passed")
+        }
+    }
+
     /// A port that was free a moment ago on 127.0.0.1 (bound to port 0, learned, released).
     static func freePort() throws -> Int {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)

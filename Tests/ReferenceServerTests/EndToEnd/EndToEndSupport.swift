@@ -208,13 +208,14 @@ final class TestSocketIOClient {
     let socketID: String
     var isAnsweringPings = true
 
-    init(port: Int, receiveBufferSize: Int32? = nil) throws {
+    /// `connectPayload`: the CONNECT's JSON (`{"token":"…"}`, Spec AUTH-2), empty for none.
+    init(port: Int, receiveBufferSize: Int32? = nil, connectPayload: String = "") throws {
         webSocket = try TestWebSocket(port: port, target: "/socket.io/?EIO=4&transport=websocket", receiveBufferSize: receiveBufferSize)
         guard let first = try webSocket.nextText(), case .open(let payload) = try EngineIOPacket.decode(text: first) else {
             throw TestClientError("no open packet")
         }
         open = payload
-        try webSocket.sendText("40")
+        try webSocket.sendText("40" + connectPayload)
         guard let connect = try webSocket.nextText(), connect.hasPrefix("40"),
               let sid = try JSONParser.parse(String(connect.dropFirst(2)))["sid"]?.stringValue
         else { throw TestClientError("no CONNECT answer") }

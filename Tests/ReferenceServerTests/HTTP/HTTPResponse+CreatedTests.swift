@@ -9,11 +9,13 @@ import WireCodecs
         StoredMessage(id: 9_007_199_254_740_993, sender: "é", receiver: "\"", content: "", timestamp: "x\"\\\u{1}"),
         StoredMessage(id: -5, sender: "", receiver: "", content: "", timestamp: ""),
     ]
-    static let origins: [String?] = [nil, "", "http://localhost:3000", "https://é.example", "a\r\nSet-Cookie: x\0y"]
+    static let origins: [RequestOrigin?] = [nil, "http://localhost:3000", "https://é.example", "a\r\nSet-Cookie: x\0y"].flatMap { field in
+        [RequestOrigin(field: field, allowList: []), RequestOrigin(field: field, allowList: field.map { [$0] } ?? [])]
+    } + [RequestOrigin(field: "", allowList: [""])]
     static let fields: [HTTPResponse.ConnectionField] = [.none, .close, .keepAlive]
 
     /// What `HTTPConnectionHandler.complete` writes for the same answer.
-    static func generalBytes(_ message: StoredMessage, origin: String?, field: HTTPResponse.ConnectionField) -> [UInt8] {
+    static func generalBytes(_ message: StoredMessage, origin: RequestOrigin?, field: HTTPResponse.ConnectionField) -> [UInt8] {
         var response = HTTPResponse.json(status: 201, body: MessengerEvents.successBody(message), origin: origin)
         switch field {
         case .none: break
@@ -24,7 +26,7 @@ import WireCodecs
     }
 
     @Test(arguments: origins)
-    func prebuiltBytesEqualTheGeneralPath(origin: String?) {
+    func prebuiltBytesEqualTheGeneralPath(origin: RequestOrigin?) {
         for message in Self.messages {
             for field in Self.fields {
                 let fast = HTTPResponse.createdBytes(for: message, origin: origin, connection: field)
@@ -37,10 +39,21 @@ import WireCodecs
     @Test func parsesAsA201WithTheSuccessBody() throws {
         let message = Self.messages[0]
         var parser = HTTPResponseParser()
-        parser.append(HTTPResponse.createdBytes(for: message, origin: "http://x", connection: .none))
+        parser.append(HTTPResponse.createdBytes(for: message, origin: RequestOrigin(field: "http://x", allowList: []), connection: .none))
         let response = try #require(try parser.nextResponse())
         #expect(response.head.status == 201)
         #expect(response.head.headers["Access-Control-Allow-Origin"] == "http://x")
+        #expect(response.head.headers["Access-Control-Allow-Credentials"] == nil)  // Spec CORS-3: not allow-listed
         #expect(response.body == MessengerEvents.successBody(message))
+    }
+
+    @Test func credentialsFlagOnlyForAnAllowListedOrigin() throws {
+        let allowed = RequestOrigin(field: "https://chat.example", allowList: ["https://chat.example"])
+        var parser = HTTPResponseParser()
+        parser.append(HTTPResponse.createdBytes(for: Self.messages[0], origin: allowed, connection: .none))
+        let response = try #require(try parser.nextResponse())
+        #expect(response.head.headers["Access-Control-Allow-Credentials"] == "true")
+        #expect(RequestOrigin(field: "https://evil.example", allowList: ["https://chat.example"])?.isAllowListed == false)
+        #expect(RequestOrigin(field: nil, allowList: ["https://chat.example"]) == nil)
     }
 }

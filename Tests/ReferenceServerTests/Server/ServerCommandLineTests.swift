@@ -3,7 +3,7 @@ import Testing
 
 @Suite struct ServerCommandLineTests {
     @Test func defaultsMatchTheOriginApplication() throws {
-        guard case .run(let configuration) = try ServerCommandLine.parse([]).get() else { Issue.record("not run"); return }
+        guard case .run(let configuration, _) = try ServerCommandLine.parse([]).get() else { Issue.record("not run"); return }
         #expect(configuration.host == "127.0.0.1")
         #expect(configuration.port == 3000)
         #expect(configuration.databasePath == "messages.db")
@@ -16,7 +16,7 @@ import Testing
     @Test func everyFlagIsApplied() throws {
         let arguments = ["--host", "0.0.0.0", "--port", "0", "--db", "/tmp/x.db", "--ping-interval", "300",
                          "--ping-timeout", "200", "--max-payload", "5000", "--slow-commit", "5", "--log-level", "debug"]
-        guard case .run(let configuration) = try ServerCommandLine.parse(arguments).get() else { Issue.record("not run"); return }
+        guard case .run(let configuration, _) = try ServerCommandLine.parse(arguments).get() else { Issue.record("not run"); return }
         #expect(configuration.host == "0.0.0.0")
         #expect(configuration.port == 0)
         #expect(configuration.databasePath == "/tmp/x.db")
@@ -35,5 +35,47 @@ import Testing
     @Test func helpIsRecognised() throws {
         guard case .help = try ServerCommandLine.parse(["--help"]).get() else { Issue.record("not help"); return }
         #expect(ServerCommandLine.help.contains("Exit codes"))
+    }
+
+    @Test func authenticationFlags() throws {
+        let arguments = ["--auth-secret-file", "/run/secret", "--auth-audience", "chat", "--auth-leeway", "2",
+                         "--allowed-origin", "https://a.example", "--allowed-origin", "https://b.example"]
+        guard case .run(let configuration, let secretFile) = try ServerCommandLine.parse(arguments).get() else { Issue.record("not run"); return }
+        #expect(secretFile == "/run/secret")
+        #expect(configuration.authentication?.audience == "chat")
+        #expect(configuration.authentication?.leewaySeconds == 2)
+        #expect(configuration.authentication?.secret == [])  // filled from the file by ServerMain, never from the command line
+        #expect(configuration.allowedOrigins == ["https://a.example", "https://b.example"])
+    }
+
+    @Test func authenticationIsOffByDefault() throws {
+        guard case .run(let configuration, nil) = try ServerCommandLine.parse([]).get() else { Issue.record("not run"); return }
+        #expect(configuration.authentication == nil)
+        #expect(configuration.allowedOrigins.isEmpty)
+    }
+
+    @Test(arguments: [["--auth-leeway", "61", "--auth-secret-file", "x"], ["--auth-audience", "a"], ["--allowed-origin", ""],
+                      ["token"], ["token", "--user", "alice"], ["token", "--user", "a", "--secret-file", "s", "--ttl", "soon"]])
+    func badAuthenticationArguments(arguments: [String]) {
+        #expect(throws: ServerCommandLine.UsageError.self) { try ServerCommandLine.parse(arguments).get() }
+    }
+
+    @Test func tokenSubcommand() throws {
+        let outcome = try ServerCommandLine.parse(["token", "--user", "alice", "--ttl", "1h", "--secret-file", "/s", "--audience", "chat"]).get()
+        guard case .token(let request) = outcome else { Issue.record("not token"); return }
+        #expect(request == ServerCommandLine.TokenRequest(user: "alice", timeToLiveSeconds: 3_600, secretFile: "/s", audience: "chat"))
+        #expect(ServerCommandLine.durationSeconds("90s") == 90)
+        #expect(ServerCommandLine.durationSeconds("15m") == 900)
+        #expect(ServerCommandLine.durationSeconds("2d") == 172_800)
+        #expect(ServerCommandLine.durationSeconds("3600") == 3_600)
+        #expect(ServerCommandLine.durationSeconds("h") == nil)
+    }
+
+    @Test func secretFileContents() {
+        #expect(AuthenticationConfiguration.secret(fromFileContents: Array("s3cret\n".utf8)) == Array("s3cret".utf8))
+        #expect(AuthenticationConfiguration.secret(fromFileContents: Array("s3cret\r\n".utf8)) == Array("s3cret".utf8))
+        #expect(AuthenticationConfiguration.secret(fromFileContents: Array("two\nlines\n".utf8)) == Array("two\nlines".utf8))
+        #expect(AuthenticationConfiguration.secret(fromFileContents: Array("\n".utf8)) == nil)
+        #expect(AuthenticationConfiguration.secret(fromFileContents: []) == nil)
     }
 }

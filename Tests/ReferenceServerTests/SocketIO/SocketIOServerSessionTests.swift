@@ -44,6 +44,34 @@ private let placeholder1 = JSONValue.object([JSONMember("_placeholder", .bool(tr
         #expect(!session.isClosed)
     }
 
+    @Test func connectWaitsForApprovalWhenRequired() {
+        let approving = SocketIOServerConfiguration(maxAttachments: 3, connectTimeout: 1_000, requiresConnectApproval: true)
+        var session = SocketIOServerSession.open(engineIOSessionID: "e", configuration: approving, now: at(0), makeSocketID: { "s" }).session
+        let auth = JSONValue.object([JSONMember("token", .string("t"))])
+        #expect(session.onPacket(SocketIOPacket(type: .connect, data: auth), now: at(5)) == [.connectRequested(auth: auth)])
+        #expect(!session.isConnected)
+        // Refused: CONNECT_ERROR for /, still unconnected, the connect timeout still runs (Spec AUTH-2).
+        let error = JSONValue.object([JSONMember("message", .string("authentication failed"))])
+        #expect(session.refuseConnect(message: "authentication failed") == [.send(SocketIOPacket(type: .connectError, namespace: "/", data: error))])
+        #expect(!session.isConnected)
+        #expect(session.refuseConnect(message: "again") == [])  // nothing waits any more
+        #expect(session.approveConnect() == [])
+        // A second CONNECT, approved.
+        #expect(session.onPacket(SocketIOPacket(type: .connect, data: auth), now: at(6)) == [.connectRequested(auth: auth)])
+        let answer = SocketIOPacket(type: .connect, data: .object([JSONMember("sid", .string("s"))]))
+        #expect(session.approveConnect() == [.send(answer), .connected(socketID: "s", auth: auth)])
+        #expect(session.isConnected)
+        #expect(session.onTimer(now: at(1_000)) == [])
+    }
+
+    @Test func unapprovedConnectTimesOut() {
+        let approving = SocketIOServerConfiguration(maxAttachments: 3, connectTimeout: 1_000, requiresConnectApproval: true)
+        var session = SocketIOServerSession.open(engineIOSessionID: "e", configuration: approving, now: at(0)).session
+        _ = session.onPacket(SocketIOPacket(type: .connect), now: at(5))
+        _ = session.refuseConnect(message: "no token")
+        #expect(session.onTimer(now: at(1_000)) == [.closeEngineIO(reason: .forcedClose)])
+    }
+
     @Test func defaultSocketIDsAreRandomAndDistinctFromEngineSid() {
         var session = SocketIOServerSession.open(engineIOSessionID: "engine-sid", now: at(0)).session
         let actions = session.onPacket(SocketIOPacket(type: .connect), now: at(1))

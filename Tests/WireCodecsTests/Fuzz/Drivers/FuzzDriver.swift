@@ -13,5 +13,6 @@ enum FuzzDriver {
         "engineio-payload": { EngineIOPayloadFuzzDriver.run($0) },
         "socketio-packet": { SocketIOPacketFuzzDriver.run($0) },
         "json": { JSONFuzzDriver.run($0) },
+        "jwt": { JSONWebTokenFuzzDriver.run($0) },
     ]
 }
