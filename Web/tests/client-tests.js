@@ -148,6 +148,7 @@ class ScriptedServer {
     const sid = url.searchParams.get("sid");
     if ((init.method ?? "GET") === "POST") {
       this.posts.push(...decodePayload(init.body).map((packet) => packet.type + packet.data));
+      if (this.holdPosts) return new Promise((resolve) => { this.heldPost = () => resolve(ScriptedServer.response("ok")); });
       return ScriptedServer.response("ok");
     }
     if (!sid) {
@@ -252,6 +253,33 @@ test("upgrade: a refused WebSocket leaves the session on polling", async () => {
   await waitFor(() => server.posts.length === 1, 1000, "post");
   assertEqual(client.transport, "polling");
   assertEqual(client.readyState, "open");
+  client.close();
+});
+
+test("upgrade: a probe failing after the pause resumes polling and the queued writes", async () => {
+  const server = new ScriptedServer();
+  const client = new EngineIOClient("http://fake.test/", { fetch: server.fetch, WebSocket: server.WebSocket });
+  const received = [];
+  client.on("message", (text) => received.push(text));
+  client.open();
+  await waitFor(() => server.sockets.length === 1 && server.heldPoll, 1000, "probe socket");
+  server.holdPosts = true;
+  client.send("2[\"in flight\"]");
+  await waitFor(() => server.heldPost, 1000, "held POST");
+  const socket = server.sockets[0];
+  socket.open();
+  socket.receive("3probe");
+  server.push("6");  // the held GET ends; the POST still holds the switch back
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  client.send("2[\"queued\"]");
+  socket.drop();  // the probe fails while polling is paused
+  server.holdPosts = false;
+  server.heldPost();
+  await waitFor(() => server.posts.includes("42[\"queued\"]"), 1000, "queued write sent by POST");
+  server.push("42[\"polling again\"]");
+  await waitFor(() => received.includes("2[\"polling again\"]"), 1000, "polling resumed");
+  assertEqual(client.transport, "polling");
+  assertEqual(socket.sent, ["2probe"], "no 5 on the failed probe");
   client.close();
 });
 
