@@ -15,7 +15,10 @@ const elements = {
   sendError: $("send-error"),
 };
 
-/** Options from the address: `#token=…` (authentication), `?transports=polling` (tests, diagnosis). */
+/**
+ * Options from the address: `#token=…` (authentication); `?transports=polling` and `?send=post`
+ * (tests, diagnosis).
+ */
 const fragment = new URLSearchParams(location.hash.slice(1));
 const query = new URLSearchParams(location.search);
 
@@ -51,11 +54,15 @@ function signIn(user, token) {
   if (transports) options.transports = transports.split(",");
   const socket = new SocketIOClient(location.origin, options);
   const channel = "BroadcastChannel" in window ? new BroadcastChannel(`messenger:${user}`) : null;
-  session = { user, token, store, socket, channel, current: null, reconnectAt: null };
+  session = { user, token, store, socket, channel, current: null, reconnectAt: null, sendsOverSocket: undefined };
+  elements.sendForm.dataset.via = "post";  // until the server says it offers send_message
   sessionStorage.setItem("messenger.user", user);
   if (token) sessionStorage.setItem("messenger.token", token);
 
-  socket.on("connect", () => socket.emit("join", user));
+  socket.on("connect", () => {
+    socket.emit("join", user);
+    probeSendMessage(socket);
+  });
   socket.on("all_messages", (all) => {
     store.mergeAll(all);
     render();
@@ -228,10 +235,29 @@ function openConversation(party) {
   elements.input.focus();
 }
 
-// Sending
+// Sending: `send_message` over the session when the server offers it (Spec EXT-1), else POST /messages.
 
-async function send(content) {
-  const { user, token, current: receiver } = session;
+/** How long an acknowledgement may take before the page says it is unconfirmed. */
+const ACK_TIMEOUT_MS = 10000;
+/** A server that offers EXT-1 answers an invalid send_message with an error within this time. */
+const PROBE_TIMEOUT_MS = 3000;
+
+/** Asks, with an argument the server must refuse (Spec EXT-3: nothing stored), whether it offers send_message. */
+function probeSendMessage(socket) {
+  if (query.get("send") === "post" || session.sendsOverSocket !== undefined) return;
+  const timer = setTimeout(() => {
+    // Unanswered on a live session: no EXT-1. (A session lost meanwhile asks again on the next.)
+    if (session?.socket === socket && socket.connected) session.sendsOverSocket = false;
+  }, PROBE_TIMEOUT_MS);
+  socket.emit("send_message", { receiver: "", content: "" }, (answer) => {
+    clearTimeout(timer);
+    if (session?.socket !== socket) return;
+    session.sendsOverSocket = typeof answer?.error === "string";
+    elements.sendForm.dataset.via = session.sendsOverSocket ? "send_message" : "post";
+  });
+}
+
+async function postMessage(user, token, receiver, content) {
   const headers = { "Content-Type": "application/json" };
   if (token) headers.Authorization = `Bearer ${token}`;
   const response = await fetch("/messages", {
@@ -242,10 +268,32 @@ async function send(content) {
     body = await response.json();
   } catch { /* no JSON body */ }
   if (response.status !== 201) throw new Error(body.error ?? `the server answered ${response.status}`);
+  return body;
+}
+
+function emitSendMessage(socket, receiver, content) {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error("the server did not confirm it (it may still arrive)")), ACK_TIMEOUT_MS);
+    const isSent = socket.emit("send_message", { receiver, content }, (answer) => {
+      clearTimeout(timer);
+      if (answer?.status === "success") resolve(answer);
+      else reject(new Error(answer?.error ?? "refused by the server"));
+    });
+    if (!isSent) {
+      clearTimeout(timer);
+      resolve(null);  // not connected: the caller posts instead
+    }
+  });
+}
+
+async function send(content) {
+  const { user, token, socket, current: receiver } = session;
+  let answer = session.sendsOverSocket ? await emitSendMessage(socket, receiver, content) : null;
+  if (answer === null) answer = await postMessage(user, token, receiver, content);
   if (session?.user !== user) return;
-  if (body.timestamp !== undefined) {
-    session.store.sent(receiver, content, body);
-    session.channel?.postMessage({ kind: "sent", receiver, content, answer: { id: body.id, timestamp: body.timestamp } });
+  if (answer.timestamp !== undefined) {
+    session.store.sent(receiver, content, answer);
+    session.channel?.postMessage({ kind: "sent", receiver, content, answer: { id: answer.id, timestamp: answer.timestamp } });
   }
   render();
 }

@@ -78,6 +78,9 @@ def main(binary):
                 sign_in(alice, url, "alice", keyboard=True)
                 sign_in(bob, url, "bob")
                 expect(alice.locator("#connection")).to_have_text("Connected (WebSocket)")
+                # The reference server offers send_message (Spec EXT-1): the page sends with it.
+                for page in (alice, bob):
+                    expect(page.locator("#send-form")).to_have_attribute("data-via", "send_message")
                 expect(alice.locator("#no-conversations")).to_be_visible()
             checks.step("alice and bob sign in", both_sign_in, alice, bob)
 
@@ -179,6 +182,7 @@ def main(binary):
             def polling_fallback():
                 sign_in(erin, url, "erin")
                 expect(erin.locator("#connection")).to_have_text("Connected (long-polling)")
+                expect(erin.locator("#send-form")).to_have_attribute("data-via", "send_message")
                 start_conversation(erin, "alice")
                 send(erin, "Sent over long-polling")
                 item = alice.locator('.conversation-item[data-party="erin"]')
@@ -237,7 +241,7 @@ def main(binary):
                 posts = []
                 frank.on("websocket", lambda socket: socket.on("framesent", lambda frame: frames.append(frame)))
                 frank.on("request", lambda request: posts.append(request) if request.method == "POST" else None)
-                frank.goto(url + "#token=" + token)
+                frank.goto(url + "?send=post#token=" + token)
                 expect(frank.get_by_label("Token", exact=False)).to_have_value(token)
                 assert "#" not in frank.url, f"the token stays in the address: {frank.url}"
                 frank.get_by_role("button", name="Sign in").click()
@@ -254,7 +258,7 @@ def main(binary):
                 assert sends and sends[-1].headers.get("authorization") == f"Bearer {token}", \
                     f"POST /messages headers: {sends[-1].headers if sends else None}"
                 expect(alice.locator('.conversation-item[data-party="frank"]')).to_have_count(1)
-            checks.step("a token from the address: CONNECT auth and Authorization: Bearer", token_from_fragment, frank)
+            checks.step("a token from the address: CONNECT auth, and Authorization: Bearer on POST /messages", token_from_fragment, frank)
 
             for context in (alice_context, bob_context, carol_context, blocked_context, phone_context, token_context):
                 context.close()
