@@ -112,6 +112,7 @@ function signOut() {
   elements.signIn.hidden = false;
   elements.messages.replaceChildren();
   elements.list.replaceChildren();
+  document.title = "Messenger";
   renderConnection();
   elements.signInName.focus();
 }
@@ -198,6 +199,8 @@ function render() {
   elements.list.replaceChildren(...items);
   if (focusedParty !== undefined) elements.list.querySelector(`[data-party="${CSS.escape(focusedParty)}"]`)?.focus();
   elements.noConversations.hidden = items.length > 0;
+  const unread = store.ordered().reduce((total, conversation) => total + store.unreadCount(conversation.party), 0);
+  document.title = unread > 0 ? `(${unread}) Messenger` : "Messenger";
   renderConversation();
 }
 

@@ -91,12 +91,14 @@ def main(binary):
                 item = bob.locator('.conversation-item[data-party="alice"]')
                 expect(item.locator(".unread")).to_have_text("1")
                 expect(item.locator(".preview")).to_have_text("Hi bob")
+                expect(bob).to_have_title("(1) Messenger")
             checks.step("alice writes to bob: bob sees an unread conversation", alice_writes_to_bob, alice, bob)
 
             def bob_answers():
                 open_conversation(bob, "alice")
                 expect_shown(bob, ["Hi bob"])
                 expect(bob.locator('.conversation-item[data-party="alice"] .unread')).to_have_count(0)
+                expect(bob).to_have_title("Messenger")
                 send(bob, "Hello alice")
                 send(bob, "How are you?")
                 expect_shown(alice, ["Hi bob", "Hello alice", "How are you?"])
