@@ -10,7 +10,7 @@ const elements = {
   connection: $("connection"), whoami: $("whoami"), whoamiName: $("whoami-name"), signOut: $("sign-out"),
   signIn: $("sign-in"), signInForm: $("sign-in-form"), signInName: $("sign-in-name"), signInToken: $("sign-in-token"),
   signInError: $("sign-in-error"), chat: $("chat"), startForm: $("start-form"), startName: $("start-name"),
-  list: $("conversation-list"), noConversations: $("no-conversations"), title: $("conversation-title"),
+  announcer: $("announcer"), list: $("conversation-list"), noConversations: $("no-conversations"), title: $("conversation-title"),
   back: $("back"), messages: $("messages"), sendForm: $("send-form"), input: $("message-input"),
   sendError: $("send-error"),
 };
@@ -68,7 +68,10 @@ function signIn(user, token) {
     render();
   });
   socket.on("new_message", (message) => {
-    if (store.receive(message)) render();
+    if (!store.receive(message)) return;
+    render();
+    // The message list is re-rendered whole, so it is not a live region; this line is.
+    elements.announcer.textContent = `New message from ${message.sender}: ${message.content}`;
   });
   socket.on("error", (error) => showSignInError(error?.message ?? "the server refused the sign-in"));
   socket.on("connect_error", (error) => {

@@ -103,6 +103,7 @@ def main(binary):
                 send(bob, "How are you?")
                 expect_shown(alice, ["Hi bob", "Hello alice", "How are you?"])
                 expect_shown(bob, ["Hi bob", "Hello alice", "How are you?"])
+                expect(alice.locator("#announcer")).to_have_text("New message from bob: How are you?")
             checks.step("bob opens it and answers: alice sees it live", bob_answers, alice, bob)
 
             bob_second = bob_context.new_page()

@@ -107,7 +107,7 @@ const elements = {
   connection: $("connection"), whoami: $("whoami"), whoamiName: $("whoami-name"), signOut: $("sign-out"),
   signIn: $("sign-in"), signInForm: $("sign-in-form"), signInName: $("sign-in-name"), signInToken: $("sign-in-token"),
   signInError: $("sign-in-error"), chat: $("chat"), startForm: $("start-form"), startName: $("start-name"),
-  list: $("conversation-list"), noConversations: $("no-conversations"), title: $("conversation-title"),
+  announcer: $("announcer"), list: $("conversation-list"), noConversations: $("no-conversations"), title: $("conversation-title"),
   back: $("back"), messages: $("messages"), sendForm: $("send-form"), input: $("message-input"),
   sendError: $("send-error"),
 };
@@ -165,7 +165,10 @@ function signIn(user, token) {
     render();
   });
   socket.on("new_message", (message) => {
-    if (store.receive(message)) render();
+    if (!store.receive(message)) return;
+    render();
+    // The message list is re-rendered whole, so it is not a live region; this line is.
+    elements.announcer.textContent = `New message from ${message.sender}: ${message.content}`;
   });
   socket.on("error", (error) => showSignInError(error?.message ?? "the server refused the sign-in"));
   socket.on("connect_error", (error) => {
@@ -634,7 +637,8 @@ export class ConversationStore {
           <button type="button" id="back" class="back" aria-label="Back to the conversations">&larr;</button>
           <h2 id="conversation-title">Pick a conversation</h2>
         </div>
-        <ol id="messages" class="messages" aria-live="polite" aria-label="Messages"></ol>
+        <ol id="messages" class="messages" aria-label="Messages"></ol>
+        <p id="announcer" class="visually-hidden" aria-live="polite"></p>
         <form id="send-form" class="send" hidden>
           <label for="message-input" class="visually-hidden">Message</label>
           <textarea id="message-input" name="content" rows="2" placeholder="Write a message (Enter sends, Shift+Enter for a new line)"></textarea>
