@@ -16,8 +16,11 @@ import Testing
         let python = try #require(PythonInteropTests.python, "CI=true: the browser tests need MESSENGER_TEST_PYTHON (.ci/run sets it)")
         #expect(FileManager.default.isExecutableFile(atPath: PythonInteropTests.serverBinary), "missing \(PythonInteropTests.serverBinary)")
         let started = ContinuousClock.now
+        // Chromium at a lower CPU priority, so that it takes no CPU from the timing-sensitive suites
+        // running beside it on a small machine (the mutants, the Python peer's conformance run).
         let result = try await PythonScript.run(
-            python: python, directory: "Tests/Browser", name: name, arguments: [PythonInteropTests.serverBinary], timeout: .seconds(300))
+            python: python, directory: "Tests/Browser", name: name, arguments: [PythonInteropTests.serverBinary],
+            timeout: .seconds(300), niceness: 10)
         print(result.output)
         print("\(name): \(ContinuousClock.now - started)")
         if result.status == Self.skipStatus {
