@@ -49,7 +49,7 @@ public enum KnownFaults {
             "answers a CONNECT to any namespace with CONNECT",
         ],
         "http/routing": [
-            "serves an index page at / instead of 404",
+            "serves an index page at every unknown path instead of 404",
         ],
         "http/keep-alive": [
             "closes the HTTP connection after every POST /messages (HTTP/1.0 style)",

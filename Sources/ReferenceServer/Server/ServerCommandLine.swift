@@ -60,6 +60,7 @@ public enum ServerCommandLine {
 
     It prints the address it listens on, logs one line per connection and per error, and on
     SIGINT or SIGTERM stops accepting, finishes pending commits, closes sessions and exits 0.
+    Open that address in a browser for the chat page it serves at /.
 
     Exit codes: 0 stopped cleanly; 1 could not start (address in use, database error); 64 usage error.
     """

@@ -171,7 +171,8 @@ final class ServerCore: Sendable {
 
     // MARK: HTTP routing
 
-    /// Routes one request (Spec HTTP-1): `/messages`, `/socket.io/`, anything else 404.
+    /// Routes one request (Spec HTTP-1): `/messages`, `/socket.io/`, the chat page's files
+    /// (`WebPage`), anything else 404.
     func handleRequest(_ request: HTTPRequest, pending: PendingRequest, context: LoopContext) -> RequestDisposition {
         let head = request.head
         let path = head.path
@@ -189,6 +190,9 @@ final class ServerCore: Sendable {
                 return .respond(.preflight(for: head, origin: pending.origin))
             }
             return handleEngineIO(request, pending: pending, context: context)
+        }
+        if !head.isUpgradeRequest, let page = WebPage.response(for: head) {
+            return .respond(page)
         }
         let notFound = HTTPResponse.jsonError(status: 404, reason: "not found: \(path)", origin: pending.origin)
         return head.isUpgradeRequest ? .rejectUpgrade(notFound) : .respond(notFound)

@@ -21,28 +21,8 @@ import Testing
         return directory.appendingPathComponent("reference-server").path
     }
 
-    /// Runs the script on a GCD thread so the cooperative pool stays free for the async tests beside it.
     func runScript(_ name: String, _ arguments: [String]) async throws -> (status: Int32, output: String) {
-        try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
-                continuation.resume(with: Result { try runScriptBlocking(name, arguments) })
-            }
-        }
-    }
-
-    func runScriptBlocking(_ name: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try #require(Self.python))
-        let script = SpecFiles.packageRoot.appendingPathComponent("Tests/Interop/\(name)").path
-        process.arguments = [script] + arguments
-        process.currentDirectoryURL = SpecFiles.packageRoot.appendingPathComponent("Tests/Interop")
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: output, as: UTF8.self))
+        try await PythonScript.run(python: try #require(Self.python), directory: "Tests/Interop", name: name, arguments: arguments)
     }
 
     func temporaryDatabase() -> String {
