@@ -124,7 +124,7 @@ struct PostgreSQLMessageStoreTests {
     /// The database stops: submits fail as unavailable (nothing acknowledged); once it is back, the
     /// writer reconnects and the listener catches up, each commit handed over once.
     @Test func databaseRestartFailsSubmitsThenResumes() async throws {
-        try await withThrowawayPostgreSQL { server in
+        try await withThrowawayPostgreSQL(isPrivate: true) { server in
             let url = try server.makeDatabase()
             let node = NodeRecorder()
             let other = NodeRecorder()

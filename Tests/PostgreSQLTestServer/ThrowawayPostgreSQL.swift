@@ -34,8 +34,12 @@ public final class ThrowawayPostgreSQL: Sendable {
         }
     }()
 
-    /// Whether a missing PostgreSQL fails the tests instead of skipping them (`CI=true`).
-    public static var isRequired: Bool { ProcessInfo.processInfo.environment["CI"] == "true" }
+    /// Whether a missing PostgreSQL fails the tests instead of skipping them (`CI=true`, or
+    /// `MESSENGER_REQUIRE_POSTGRESQL=1` as `.ci/run` sets).
+    public static var isRequired: Bool {
+        let environment = ProcessInfo.processInfo.environment
+        return environment["CI"] == "true" || environment["MESSENGER_REQUIRE_POSTGRESQL"] == "1"
+    }
 
     /// Creates and starts a new cluster.
     public init() throws {
@@ -144,18 +148,22 @@ public final class ThrowawayPostgreSQL: Sendable {
     }
 }
 
-/// Runs `body` with the shared throwaway server; without PostgreSQL, prints why and returns (or records
-/// an issue when `CI=true`, where PostgreSQL is required).
+/// Runs `body` with the shared throwaway server, or with a private one (`isPrivate`, for tests that stop
+/// or restart it) destroyed afterwards; without PostgreSQL, prints why and returns (or records an issue
+/// when PostgreSQL is required, see `ThrowawayPostgreSQL.isRequired`).
 public func withThrowawayPostgreSQL(
-    test: String = #function, sourceLocation: SourceLocation = #_sourceLocation,
+    isPrivate: Bool = false, test: String = #function, sourceLocation: SourceLocation = #_sourceLocation,
     _ body: (ThrowawayPostgreSQL) async throws -> Void
 ) async throws {
     switch ThrowawayPostgreSQL.shared {
-    case .success(let server):
+    case .success(let shared):
+        guard isPrivate else { return try await body(shared) }
+        let server = try ThrowawayPostgreSQL()
+        defer { server.destroy() }
         try await body(server)
     case .failure(let reason):
         if ThrowawayPostgreSQL.isRequired {
-            Issue.record("PostgreSQL is required in CI (CI=true) and unavailable: \(reason)", sourceLocation: sourceLocation)
+            Issue.record("PostgreSQL is required here and unavailable: \(reason)", sourceLocation: sourceLocation)
         } else {
             print("skipped \(test): \(reason)")
         }

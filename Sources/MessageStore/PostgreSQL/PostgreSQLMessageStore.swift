@@ -46,6 +46,7 @@ public final class PostgreSQLMessageStore: Sendable {
     private let slowCommitThreshold: Duration?
     private let reportSlowCommit: @Sendable (Duration, Int) -> Void
     private let acknowledgesBeforeCommit: Bool
+    private let deliverCompletions: @Sendable (@escaping @Sendable () -> Void) -> Void
 
     /// Connects to `url` (a libpq connection string or URI), creates the schema if missing, and starts
     /// listening. This node is handed the commits made after it opened (earlier ones are history).
@@ -81,6 +82,7 @@ public final class PostgreSQLMessageStore: Sendable {
         self.slowCommitThreshold = configuration.slowCommitThreshold
         self.reportSlowCommit = configuration.reportSlowCommit
         self.acknowledgesBeforeCommit = faults.acknowledgesBeforeCommit
+        self.deliverCompletions = configuration.deliverCompletions
         writerQueue.setSpecific(key: writerQueueKey, value: ())
         listener.start()
     }
@@ -184,7 +186,7 @@ public final class PostgreSQLMessageStore: Sendable {
             }
         } catch {
             link.lost(error)
-            for submission in batch { submission.completion(.failure(.postgreSQL(error))) }
+            fail(batch.map(\.completion), with: .postgreSQL(error))
             return .postgreSQL(error)
         }
         var ids: [Int64] = []
@@ -200,11 +202,12 @@ public final class PostgreSQLMessageStore: Sendable {
             }
             if acknowledgesBeforeCommit {
                 // Mutant: the 201 before the COMMIT (so before the row is visible or durable).
-                for (submission, id) in zip(batch, ids) {
-                    submission.completion(.success(StoredMessage(
+                let early = zip(batch, ids).map { submission, id in
+                    (submission.completion, StoredMessage(
                         id: id, sender: submission.message.sender, receiver: submission.message.receiver,
-                        content: submission.message.content, timestamp: MessageTimestamp.string(from: now()))))
+                        content: submission.message.content, timestamp: MessageTimestamp.string(from: now())))
                 }
+                deliverCompletions { for (completion, message) in early { completion(.success(message)) } }
                 feed.expect(ids: ids, completions: ids.map { _ in { _ in } })
             } else {
                 feed.expect(ids: ids, completions: batch.map(\.completion))
@@ -216,8 +219,7 @@ public final class PostgreSQLMessageStore: Sendable {
             if connection.isUsable { _ = try? connection.execute("ROLLBACK") } else { link.lost(error) }
             let failure = StorageError.postgreSQL(error)
             // Once expected, a completion may already have run (a catch-up saw the COMMIT that did happen).
-            let completions = isExpected ? feed.forget(ids: ids) : batch.map(\.completion)
-            for completion in completions { completion(.failure(failure)) }
+            fail(isExpected ? feed.forget(ids: ids) : batch.map(\.completion), with: failure)
             return failure
         }
         // Committed: hand the batch (and whatever else committed before it) over in id order. If the
@@ -228,6 +230,12 @@ public final class PostgreSQLMessageStore: Sendable {
             if !connection.isUsable { link.lost(error) }
         }
         return nil
+    }
+
+    /// Completes `completions` with `failure`, through `deliverCompletions` as every completion.
+    private func fail(_ completions: [MessageWriter.Completion], with failure: StorageError) {
+        guard !completions.isEmpty else { return }
+        deliverCompletions { for completion in completions { completion(.failure(failure)) } }
     }
 
     /// One multi-row INSERT; returns the ids in row order (handed out in VALUES order under the lock).

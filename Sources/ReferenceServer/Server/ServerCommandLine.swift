@@ -10,7 +10,7 @@ public enum ServerCommandLine {
         public var description: String { message }
     }
 
-    public static let usage = "usage: reference-server [--host H] [--port N] [--db PATH] [--ping-interval MS] [--ping-timeout MS] [--max-payload BYTES] [--slow-commit MS] [--log-level LEVEL]"
+    public static let usage = "usage: reference-server [--host H] [--port N] [--db PATH | --postgres URL] [--ping-interval MS] [--ping-timeout MS] [--max-payload BYTES] [--slow-commit MS] [--log-level LEVEL]"
 
     public static let help = """
     reference-server: the reference implementation of the messenger protocol (Spec/SPEC.md v1.0).
@@ -21,6 +21,9 @@ public enum ServerCommandLine {
       --host H              address to listen on (default 127.0.0.1)
       --port N              TCP port, 0 for any free port (default 3000)
       --db PATH             SQLite database file (default messages.db)
+      --postgres URL        store messages in PostgreSQL instead (a libpq URI, e.g.
+                            postgresql://user@db.example/messenger?sslmode=verify-full);
+                            every node started with the same URL serves one deployment
       --ping-interval MS    Engine.IO pingInterval in milliseconds (default 25000)
       --ping-timeout MS     Engine.IO pingTimeout in milliseconds (default 20000)
       --max-payload BYTES   Engine.IO maxPayload in bytes (default 1000000)
@@ -59,6 +62,7 @@ public enum ServerCommandLine {
                 case "--host": configuration.host = try value(argument).get()
                 case "--port": configuration.port = try integer(argument, in: 0...65_535).get()
                 case "--db": configuration.databasePath = try value(argument).get()
+                case "--postgres": configuration.postgresURL = try value(argument).get()
                 case "--ping-interval": configuration.pingInterval = try integer(argument, in: 1...3_600_000).get()
                 case "--ping-timeout": configuration.pingTimeout = try integer(argument, in: 1...3_600_000).get()
                 case "--max-payload":

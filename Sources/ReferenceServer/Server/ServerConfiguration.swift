@@ -8,6 +8,9 @@ public struct ServerConfiguration: Sendable {
     public var port: Int
     /// SQLite database file. Default `messages.db`.
     public var databasePath: String
+    /// A libpq connection URI: store messages in this PostgreSQL database instead of SQLite, as one node of
+    /// a deployment whose nodes share it (docs/cluster.md). Default nil: SQLite at `databasePath`.
+    public var postgresURL: String?
     /// Engine.IO `pingInterval`, milliseconds. Default 25,000.
     public var pingInterval: Int
     /// Engine.IO `pingTimeout`, milliseconds. Default 20,000.
@@ -38,6 +41,7 @@ public struct ServerConfiguration: Sendable {
         host: String = "127.0.0.1",
         port: Int = 3000,
         databasePath: String = "messages.db",
+        postgresURL: String? = nil,
         pingInterval: Int = 25_000,
         pingTimeout: Int = 20_000,
         limits: WireLimits = .standard,
@@ -54,6 +58,7 @@ public struct ServerConfiguration: Sendable {
         self.host = host
         self.port = port
         self.databasePath = databasePath
+        self.postgresURL = postgresURL
         self.pingInterval = pingInterval
         self.pingTimeout = pingTimeout
         self.limits = limits
