@@ -49,13 +49,13 @@ let package = Package(
         ),
         .testTarget(
             name: "ConformanceKitTests",
-            dependencies: ["ConformanceKit", "ReferenceServer", "WireCodecs"],
+            dependencies: ["ConformanceKit", "ReferenceServer", "WireCodecs", "MessageStore", "PostgreSQLTestServer"],
             path: "Tests/ConformanceKitTests"
         ),
         // Deliberately broken servers: the reference server with one fault injected through `ServerHooks`.
         .testTarget(
             name: "MutantTests",
-            dependencies: ["ConformanceKit", "ReferenceServer", "MessageStore", "WireCodecs"],
+            dependencies: ["ConformanceKit", "ReferenceServer", "MessageStore", "WireCodecs", "PostgreSQLTestServer"],
             path: "Tests/MutantTests"
         ),
     ],
