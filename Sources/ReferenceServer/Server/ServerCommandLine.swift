@@ -10,7 +10,7 @@ public enum ServerCommandLine {
         public var description: String { message }
     }
 
-    public static let usage = "usage: reference-server [--host H] [--port N] [--db PATH | --postgres URL] [--ping-interval MS] [--ping-timeout MS] [--max-payload BYTES] [--slow-commit MS] [--log-level LEVEL]"
+    public static let usage = "usage: reference-server [--host H] [--port N] [--db PATH | --postgres URL] [--sid-prefix P] [--ping-interval MS] [--ping-timeout MS] [--max-payload BYTES] [--slow-commit MS] [--log-level LEVEL]"
 
     public static let help = """
     reference-server: the reference implementation of the messenger protocol (Spec/SPEC.md v1.0).
@@ -24,6 +24,8 @@ public enum ServerCommandLine {
       --postgres URL        store messages in PostgreSQL instead (a libpq URI, e.g.
                             postgresql://user@db.example/messenger?sslmode=verify-full);
                             every node started with the same URL serves one deployment
+      --sid-prefix P        start every Engine.IO sid with P (letters, digits, - and _), so a load
+                            balancer can send a polling session to its node (docs/nginx-cluster.conf)
       --ping-interval MS    Engine.IO pingInterval in milliseconds (default 25000)
       --ping-timeout MS     Engine.IO pingTimeout in milliseconds (default 20000)
       --max-payload BYTES   Engine.IO maxPayload in bytes (default 1000000)
@@ -63,6 +65,12 @@ public enum ServerCommandLine {
                 case "--port": configuration.port = try integer(argument, in: 0...65_535).get()
                 case "--db": configuration.databasePath = try value(argument).get()
                 case "--postgres": configuration.postgresURL = try value(argument).get()
+                case "--sid-prefix":
+                    let prefix = try value(argument).get()
+                    guard !prefix.isEmpty, prefix.count <= 16, prefix.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) else {
+                        throw UsageError(message: "--sid-prefix needs 1 to 16 letters, digits, - or _, not '\(prefix)'")
+                    }
+                    configuration.sessionIDPrefix = prefix
                 case "--ping-interval": configuration.pingInterval = try integer(argument, in: 1...3_600_000).get()
                 case "--ping-timeout": configuration.pingTimeout = try integer(argument, in: 1...3_600_000).get()
                 case "--max-payload":

@@ -11,6 +11,9 @@ public struct ServerConfiguration: Sendable {
     /// A libpq connection URI: store messages in this PostgreSQL database instead of SQLite, as one node of
     /// a deployment whose nodes share it (docs/cluster.md). Default nil: SQLite at `databasePath`.
     public var postgresURL: String?
+    /// Put before every Engine.IO sid this node hands out, so a load balancer can route a polling
+    /// session's requests to the node that holds it (docs/nginx-cluster.conf). Default empty.
+    public var sessionIDPrefix: String
     /// Engine.IO `pingInterval`, milliseconds. Default 25,000.
     public var pingInterval: Int
     /// Engine.IO `pingTimeout`, milliseconds. Default 20,000.
@@ -42,6 +45,7 @@ public struct ServerConfiguration: Sendable {
         port: Int = 3000,
         databasePath: String = "messages.db",
         postgresURL: String? = nil,
+        sessionIDPrefix: String = "",
         pingInterval: Int = 25_000,
         pingTimeout: Int = 20_000,
         limits: WireLimits = .standard,
@@ -59,6 +63,7 @@ public struct ServerConfiguration: Sendable {
         self.port = port
         self.databasePath = databasePath
         self.postgresURL = postgresURL
+        self.sessionIDPrefix = sessionIDPrefix
         self.pingInterval = pingInterval
         self.pingTimeout = pingTimeout
         self.limits = limits

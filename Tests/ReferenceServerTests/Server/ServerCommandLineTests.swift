@@ -35,6 +35,14 @@ import Testing
         #expect(throws: ServerCommandLine.UsageError.self) { try ServerCommandLine.parse(["--postgres"]).get() }
     }
 
+    @Test func sidPrefixIsCheckedAndApplied() throws {
+        guard case .run(let configuration) = try ServerCommandLine.parse(["--sid-prefix", "node-a_"]).get() else { Issue.record("not run"); return }
+        #expect(configuration.sessionIDPrefix == "node-a_")
+        for bad in ["", "a/b", "a b", String(repeating: "x", count: 17)] {
+            #expect(throws: ServerCommandLine.UsageError.self) { try ServerCommandLine.parse(["--sid-prefix", bad]).get() }
+        }
+    }
+
     @Test(arguments: [["--port"], ["--port", "70000"], ["--port", "x"], ["--log-level", "loud"], ["--bogus"], ["--max-payload", "1"], ["--slow-commit", "-1"]])
     func badArgumentsAreUsageErrors(arguments: [String]) {
         #expect(throws: ServerCommandLine.UsageError.self) { try ServerCommandLine.parse(arguments).get() }
