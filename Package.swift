@@ -2,7 +2,7 @@
 import PackageDescription
 
 // Dependencies point one way (see README "Architecture"):
-//   WireCodecs (pure, no I/O)        NetworkCore (epoll, sockets)      MessageStore (SQLite)
+//   WireCodecs (pure, no I/O)        NetworkCore (epoll, sockets)      MessageStore (SQLite, PostgreSQL)
 //          \_____________________________|_____________________________/
 //                  ReferenceServer                ConformanceKit (codecs + core only)
 //                  reference-server (exe)         conform (exe; embeds ReferenceServer for the self-check)
@@ -17,10 +17,14 @@ let package = Package(
     ],
     targets: [
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite"),
+        // PostgreSQL's client library (Debian `libpq-dev`), for the clustered store (docs/cluster.md).
+        .systemLibrary(name: "CPostgreSQL", path: "Sources/CPostgreSQL", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         .target(name: "CLinux", path: "Sources/CLinux"),
         .target(name: "WireCodecs", path: "Sources/WireCodecs"),
         .target(name: "NetworkCore", dependencies: ["CLinux"], path: "Sources/NetworkCore"),
-        .target(name: "MessageStore", dependencies: ["CSQLite"], path: "Sources/MessageStore"),
+        .target(name: "MessageStore", dependencies: ["CSQLite", "CPostgreSQL"], path: "Sources/MessageStore"),
+        // A throwaway PostgreSQL server for tests (initdb in a temporary directory, Unix socket only).
+        .target(name: "PostgreSQLTestServer", path: "Tests/PostgreSQLTestServer"),
         .target(
             name: "ReferenceServer",
             dependencies: ["WireCodecs", "NetworkCore", "MessageStore"],
@@ -37,21 +41,21 @@ let package = Package(
         ),
         .testTarget(name: "WireCodecsTests", dependencies: ["WireCodecs"], path: "Tests/WireCodecsTests"),
         .testTarget(name: "NetworkCoreTests", dependencies: ["NetworkCore"], path: "Tests/NetworkCoreTests"),
-        .testTarget(name: "MessageStoreTests", dependencies: ["MessageStore"], path: "Tests/MessageStoreTests"),
+        .testTarget(name: "MessageStoreTests", dependencies: ["MessageStore", "PostgreSQLTestServer"], path: "Tests/MessageStoreTests"),
         .testTarget(
             name: "ReferenceServerTests",
-            dependencies: ["ReferenceServer", "WireCodecs", "NetworkCore", "MessageStore"],
+            dependencies: ["ReferenceServer", "WireCodecs", "NetworkCore", "MessageStore", "PostgreSQLTestServer"],
             path: "Tests/ReferenceServerTests"
         ),
         .testTarget(
             name: "ConformanceKitTests",
-            dependencies: ["ConformanceKit", "ReferenceServer", "WireCodecs"],
+            dependencies: ["ConformanceKit", "ReferenceServer", "WireCodecs", "MessageStore", "PostgreSQLTestServer"],
             path: "Tests/ConformanceKitTests"
         ),
         // Deliberately broken servers: the reference server with one fault injected through `ServerHooks`.
         .testTarget(
             name: "MutantTests",
-            dependencies: ["ConformanceKit", "ReferenceServer", "MessageStore", "WireCodecs"],
+            dependencies: ["ConformanceKit", "ReferenceServer", "MessageStore", "WireCodecs", "PostgreSQLTestServer"],
             path: "Tests/MutantTests"
         ),
     ],

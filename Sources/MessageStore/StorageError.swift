@@ -8,6 +8,17 @@ public enum StorageError: Error, Sendable, Equatable, CustomStringConvertible {
     case journalModeNotWAL(actual: String)
     /// The database has a schema version (`PRAGMA user_version`) newer than this code knows.
     case unsupportedSchemaVersion(found: Int64, supported: Int64)
+    /// PostgreSQL failed or could not be reached; for a write, nothing of the batch was acknowledged.
+    case postgreSQL(PostgreSQLError)
+
+    /// Whether the database could not be reached (try later: HTTP 503), as opposed to refusing the work.
+    public var isUnavailable: Bool {
+        switch self {
+        case .closed: true
+        case .postgreSQL(let error): error.isConnectionFailure
+        case .database, .journalModeNotWAL, .unsupportedSchemaVersion: false
+        }
+    }
 
     public var description: String {
         switch self {
@@ -19,6 +30,8 @@ public enum StorageError: Error, Sendable, Equatable, CustomStringConvertible {
             return "journal_mode = WAL was refused (journal mode is \"\(actual)\"); the store needs a file database with WAL"
         case .unsupportedSchemaVersion(let found, let supported):
             return "database schema version \(found) is newer than the newest version this build knows (\(supported))"
+        case .postgreSQL(let error):
+            return error.description
         }
     }
 }

@@ -20,6 +20,15 @@ public struct StoreConfiguration: Sendable {
     public var slowCommitThreshold: Duration?
     /// Called on the writer queue, before the batch's completions, with a slow commit's duration and size.
     public var reportSlowCommit: @Sendable (_ duration: Duration, _ messages: Int) -> Void
+    /// A shared store (PostgreSQL) only: receives each message another node committed, in id order,
+    /// interleaved with this node's completions inside the closures given to `deliverCompletions`
+    /// (docs/cluster.md). Default: ignored.
+    public var otherNodeCommitted: @Sendable (_ message: StoredMessage) -> Void
+    /// A shared store only: the first wait before reconnecting to the database after a failure; each
+    /// failed attempt doubles it up to `maxReconnectDelay`. Default 100 ms.
+    public var minReconnectDelay: Duration
+    /// A shared store only: the longest wait between reconnection attempts. Default 5 s.
+    public var maxReconnectDelay: Duration
 
     public init(
         maxBatchSize: Int = 512,
@@ -27,7 +36,10 @@ public struct StoreConfiguration: Sendable {
         now: @escaping @Sendable () -> Date = { Date() },
         deliverCompletions: @escaping @Sendable (_ completions: @escaping @Sendable () -> Void) -> Void = { $0() },
         slowCommitThreshold: Duration? = nil,
-        reportSlowCommit: @escaping @Sendable (_ duration: Duration, _ messages: Int) -> Void = { _, _ in }
+        reportSlowCommit: @escaping @Sendable (_ duration: Duration, _ messages: Int) -> Void = { _, _ in },
+        otherNodeCommitted: @escaping @Sendable (_ message: StoredMessage) -> Void = { _ in },
+        minReconnectDelay: Duration = .milliseconds(100),
+        maxReconnectDelay: Duration = .seconds(5)
     ) {
         self.maxBatchSize = max(1, maxBatchSize)
         self.busyTimeoutMilliseconds = busyTimeoutMilliseconds
@@ -35,6 +47,9 @@ public struct StoreConfiguration: Sendable {
         self.deliverCompletions = deliverCompletions
         self.slowCommitThreshold = slowCommitThreshold
         self.reportSlowCommit = reportSlowCommit
+        self.otherNodeCommitted = otherNodeCommitted
+        self.minReconnectDelay = minReconnectDelay
+        self.maxReconnectDelay = max(minReconnectDelay, maxReconnectDelay)
     }
 
     /// The defaults.

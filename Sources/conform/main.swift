@@ -68,7 +68,12 @@ let target: any ServerTarget
 var capabilities = options.capabilities
 var commandTarget: CommandTarget?
 var temporaryDirectory: String?
-if let serverCommand = options.serverCommand, let url = options.targetURL {
+if !options.nodes.isEmpty {
+    let cluster = ClusterTarget(
+        nodes: options.nodes, restartCommand: options.restartCommand, crashCommand: options.crashCommand, startTimeout: options.startTimeout)
+    print("conform: \(options.nodes.count) nodes, sessions and POSTs spread over them: \(options.nodes.joined(separator: " "))")
+    target = cluster
+} else if let serverCommand = options.serverCommand, let url = options.targetURL {
     let started = CommandTarget(command: serverCommand, baseURL: url, startTimeout: options.startTimeout)
     commandTarget = started
     target = started

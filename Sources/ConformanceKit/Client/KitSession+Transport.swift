@@ -35,8 +35,9 @@ extension KitSession {
     static func open(
         context: ScenarioContext, label: String, transport: TransportKind, autoPong: Bool
     ) async throws -> KitSession {
-        guard let address = KitServerAddress(baseURL: context.target.baseURL) else {
-            throw ScenarioInconclusive("the target URL '\(context.target.baseURL)' is not http://host:port")
+        let entryPoint = context.entryPoint(for: label)
+        guard let address = KitServerAddress(baseURL: entryPoint) else {
+            throw ScenarioInconclusive("the target URL '\(entryPoint)' is not http://host:port")
         }
         let timeout = context.timeout(.seconds(5))
         let trace = context.wireTrace

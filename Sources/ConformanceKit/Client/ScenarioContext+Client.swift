@@ -93,8 +93,9 @@ extension ScenarioContext {
 
     /// Raw TCP to the target, for malformed input.
     public func rawConnection(_ label: String) async throws -> KitRawConnection {
-        guard let address = KitServerAddress(baseURL: target.baseURL) else {
-            throw ScenarioInconclusive("the target URL '\(target.baseURL)' is not http://host:port")
+        let entryPoint = entryPoint(for: label)
+        guard let address = KitServerAddress(baseURL: entryPoint) else {
+            throw ScenarioInconclusive("the target URL '\(entryPoint)' is not http://host:port")
         }
         let operation = history.invoke(process: label, .connect, value: "tcp")
         switch await KitTCPConnection.connect(host: address.host, port: address.port, timeout: timeout(.seconds(5))) {
@@ -113,9 +114,10 @@ extension ScenarioContext {
     /// Sends `request`; nil on timeout (the operation completed `info`). Unreachable → inconclusive;
     /// closed without answer or malformed → failure.
     private func exchange(_ request: HTTPRequest, label: String, operation: OperationID) async throws -> HTTPResponse? {
-        guard let address = KitServerAddress(baseURL: target.baseURL) else {
+        let entryPoint = entryPoint(for: label)
+        guard let address = KitServerAddress(baseURL: entryPoint) else {
             history.info(operation, result: "bad target URL")
-            throw ScenarioInconclusive("the target URL '\(target.baseURL)' is not http://host:port")
+            throw ScenarioInconclusive("the target URL '\(entryPoint)' is not http://host:port")
         }
         switch await KitHTTPExchange.send(request, to: address, timeout: timeout(.seconds(5)), trace: wireTrace, label: label) {
         case .success(let response):

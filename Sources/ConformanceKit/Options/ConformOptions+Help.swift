@@ -27,6 +27,10 @@ extension ConformOptions {
           --start-timeout SECONDS  Wait at most this long for the server to listen (default 10).
           --restart-command CMD    Restart the server in an orderly way; enables durability scenarios.
           --crash-command CMD      Kill the server (kill -9) and start it again; enables crash scenarios.
+          --node URL               One entry point of a clustered deployment (repeat for each node, no
+                                   positional URL): every scenario's sessions and POSTs are spread over
+                                   the nodes (seeded; each choice is in the wire trace). {node} in the
+                                   restart and crash commands is the node's URL; each acts on the next node.
 
         Authentication and origins (Spec section 11):
           --auth-secret-file PATH  The HS256 secret the server shares with its backend (one trailing line

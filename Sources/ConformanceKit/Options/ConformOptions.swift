@@ -19,6 +19,8 @@ public struct ConformOptions: Sendable, Equatable {
     public var command: Command = .run
     /// Base URL of the server under test (`http://host:port`, no trailing `/`).
     public var targetURL: String?
+    /// The entry points of one clustered deployment (`--node`, repeatable), instead of `targetURL`.
+    public var nodes: [String] = []
     /// Shell command that starts the server under test (`--server-command`).
     public var serverCommand: String?
     /// How long to wait for a started server to listen (`--start-timeout`).
@@ -105,6 +107,7 @@ public struct ConformOptions: Sendable, Equatable {
                 try flag()
                 options.isVerbose = true
             case "--server-command": options.serverCommand = try nonEmpty(name, value())
+            case "--node": options.nodes.append(try url(value()))
             case "--restart-command": options.restartCommand = try nonEmpty(name, value())
             case "--crash-command": options.crashCommand = try nonEmpty(name, value())
             case "--start-timeout": options.startTimeout = try seconds(name, value())
@@ -128,6 +131,9 @@ public struct ConformOptions: Sendable, Equatable {
         }
         if options.authSecretFile == nil, options.authAudience != nil {
             throw ConformUsageError("--auth-audience needs --auth-secret-file")
+        }
+        if !options.nodes.isEmpty && (options.targetURL != nil || options.serverCommand != nil) {
+            throw ConformUsageError("--node names every entry point of the deployment; give no URL or --server-command with it")
         }
         return options
     }

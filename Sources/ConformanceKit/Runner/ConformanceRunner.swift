@@ -37,7 +37,7 @@ public struct ConformanceRunner: Sendable {
         let runToken = options.runToken ?? Self.freshRunToken()
         let selected = selectedScenarios
         var metadata = RunMetadata(
-            seed: options.seed, runToken: runToken, targetURL: target.baseURL, startedAt: Date(),
+            seed: options.seed, runToken: runToken, targetURL: target.entryPoints.joined(separator: " "), startedAt: Date(),
             isStrict: options.isStrict, timeoutFactor: options.timeoutFactor, concurrency: max(1, options.concurrency),
             filters: options.filters, excludes: options.excludes, capabilities: options.capabilities.sorted(),
             usesExpectations: !options.expectations.isEmpty

@@ -39,6 +39,7 @@ public final class ScenarioContext: Sendable {
         var labelCounters: [String: Int] = [:]
         var teardowns: [@Sendable () async -> Void] = []
         var sentMessages: [SentMessage] = []
+        var entryPointCounter: UInt64 = 0
     }
 
     private let state: Mutex<State>
@@ -81,6 +82,21 @@ public final class ScenarioContext: Sendable {
                 state.sentMessages.append(message)
             }
         }
+    }
+
+    /// The entry point a new session or request uses: the target's only one, or with several
+    /// (`conform --node`) one drawn from a stream of its own (seeded: the scenario's other draws are
+    /// unchanged), noted in the wire trace under `label`.
+    public func entryPoint(for label: String) -> String {
+        let entryPoints = target.entryPoints
+        guard entryPoints.count > 1 else { return target.baseURL }
+        let draw = state.withLock { state -> UInt64 in
+            state.entryPointCounter += 1
+            return SeededGenerator.derive(seed: seed, stream: "\(scenarioID)/entry-point/\(state.entryPointCounter)")
+        }
+        let entryPoint = entryPoints[Int(draw % UInt64(entryPoints.count))]
+        wireTrace.append(session: label, .note, "entry point \(entryPoint)")
+        return entryPoint
     }
 
     /// Every message this scenario sent so far, in invocation order.

@@ -6,10 +6,17 @@
 public protocol ServerTarget: Sendable {
     /// Base URL of the server under test, e.g. `http://127.0.0.1:5000` (no trailing `/`).
     var baseURL: String { get }
+    /// Every entry point of one deployment (`conform --node`); sessions and POSTs are spread over them.
+    /// Default: `[baseURL]`.
+    var entryPoints: [String] { get }
     /// Restarts the server in an orderly way and returns when it serves again (capability `.restart`).
     func restart() async throws
     /// Kills the server process (`kill -9`), starts it again and returns when it serves (capability `.crash`).
     func crash() async throws
+}
+
+extension ServerTarget {
+    public var entryPoints: [String] { [baseURL] }
 }
 
 /// A target known only by its URL: it can neither restart nor crash the server.

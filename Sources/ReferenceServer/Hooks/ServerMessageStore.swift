@@ -2,7 +2,7 @@ import MessageStore
 
 /// What the server needs from its message store: commits in order, history reads, an orderly close.
 ///
-/// `MessageStore` is the implementation; `ServerHooks.makeStore` may supply another (an in-memory
+/// `MessageStore` (SQLite) and `PostgreSQLMessageStore` (a node of a cluster) are the implementations; `ServerHooks.makeStore` may supply another (an in-memory
 /// store, one that acknowledges before it commits). Completions must run through the configuration's
 /// `deliverCompletions`, in commit order, with ids strictly increasing in commit order.
 public protocol ServerMessageStore: Sendable {
@@ -31,3 +31,5 @@ extension MessageStore: ServerMessageStore {
 
     public var isWriterClosed: Bool { writer.isClosed }
 }
+
+extension PostgreSQLMessageStore: ServerMessageStore {}

@@ -92,9 +92,12 @@ public final class ReferenceServer: Sendable {
                 reportSlowCommit: { duration, messages in
                     let milliseconds = Double(duration.components.seconds) * 1e3 + Double(duration.components.attoseconds) / 1e15
                     logger.log(.warning, "slow commit: \(String(format: "%.1f", milliseconds)) ms for \(messages) message(s); their answers and deliveries waited for it (usually the disk's fsync)")
-                })
+                },
+                otherNodeCommitted: { message in core.commitInbox.withLock { $0.append((.otherNode, .success(message))) } })
             if let makeStore = configuration.hooks.makeStore {
                 store = try makeStore(configuration.databasePath, storeConfiguration)
+            } else if let url = configuration.postgresURL {
+                store = try PostgreSQLMessageStore(url: url, configuration: storeConfiguration) { logger.log(.warning, "postgres: \($0)") }
             } else {
                 store = try MessageStore(path: configuration.databasePath, configuration: storeConfiguration)
             }
@@ -119,7 +122,8 @@ public final class ReferenceServer: Sendable {
         } ?? .failure(.loopShutDown)
         switch outcome {
         case .success(let boundPort):
-            logger.log(.info, "listening on \(host):\(boundPort), database \(configuration.databasePath)")
+            let database = configuration.postgresURL == nil ? configuration.databasePath : "PostgreSQL"
+            logger.log(.info, "listening on \(host):\(boundPort), database \(database)")
             if let authentication = configuration.authentication {
                 // The secret itself is never logged.
                 let audience = authentication.audience.map { "audience \($0)" } ?? "no audience"

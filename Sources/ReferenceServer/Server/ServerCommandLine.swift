@@ -22,7 +22,7 @@ public enum ServerCommandLine {
     }
 
     public static let usage = """
-    usage: reference-server [--host H] [--port N] [--db PATH] [--ping-interval MS] [--ping-timeout MS] [--max-payload BYTES] [--slow-commit MS] [--log-level LEVEL] [--auth-secret-file PATH [--auth-audience A] [--auth-leeway S]] [--allowed-origin ORIGIN]...
+    usage: reference-server [--host H] [--port N] [--db PATH | --postgres URL] [--sid-prefix P] [--ping-interval MS] [--ping-timeout MS] [--max-payload BYTES] [--slow-commit MS] [--log-level LEVEL] [--auth-secret-file PATH [--auth-audience A] [--auth-leeway S]] [--allowed-origin ORIGIN]...
            reference-server token --user NAME --ttl DURATION --secret-file PATH [--audience A]
     """
 
@@ -35,6 +35,11 @@ public enum ServerCommandLine {
       --host H              address to listen on (default 127.0.0.1)
       --port N              TCP port, 0 for any free port (default 3000)
       --db PATH             SQLite database file (default messages.db)
+      --postgres URL        store messages in PostgreSQL instead (a libpq URI, e.g.
+                            postgresql://user@db.example/messenger?sslmode=verify-full);
+                            every node started with the same URL serves one deployment
+      --sid-prefix P        start every Engine.IO sid with P (letters, digits, - and _), so a load
+                            balancer can send a polling session to its node (docs/nginx-cluster.conf)
       --ping-interval MS    Engine.IO pingInterval in milliseconds (default 25000)
       --ping-timeout MS     Engine.IO pingTimeout in milliseconds (default 20000)
       --max-payload BYTES   Engine.IO maxPayload in bytes (default 1000000)
@@ -93,6 +98,13 @@ public enum ServerCommandLine {
                 case "--host": configuration.host = try value(argument).get()
                 case "--port": configuration.port = try integer(argument, in: 0...65_535).get()
                 case "--db": configuration.databasePath = try value(argument).get()
+                case "--postgres": configuration.postgresURL = try value(argument).get()
+                case "--sid-prefix":
+                    let prefix = try value(argument).get()
+                    guard !prefix.isEmpty, prefix.count <= 16, prefix.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) else {
+                        throw UsageError(message: "--sid-prefix needs 1 to 16 letters, digits, - or _, not '\(prefix)'")
+                    }
+                    configuration.sessionIDPrefix = prefix
                 case "--ping-interval": configuration.pingInterval = try integer(argument, in: 1...3_600_000).get()
                 case "--ping-timeout": configuration.pingTimeout = try integer(argument, in: 1...3_600_000).get()
                 case "--max-payload":

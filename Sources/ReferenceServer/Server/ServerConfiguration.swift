@@ -8,6 +8,12 @@ public struct ServerConfiguration: Sendable {
     public var port: Int
     /// SQLite database file. Default `messages.db`.
     public var databasePath: String
+    /// A libpq connection URI: store messages in this PostgreSQL database instead of SQLite, as one node of
+    /// a deployment whose nodes share it (docs/cluster.md). Default nil: SQLite at `databasePath`.
+    public var postgresURL: String?
+    /// Put before every Engine.IO sid this node hands out, so a load balancer can route a polling
+    /// session's requests to the node that holds it (docs/nginx-cluster.conf). Default empty.
+    public var sessionIDPrefix: String
     /// Engine.IO `pingInterval`, milliseconds. Default 25,000.
     public var pingInterval: Int
     /// Engine.IO `pingTimeout`, milliseconds. Default 20,000.
@@ -43,6 +49,8 @@ public struct ServerConfiguration: Sendable {
         host: String = "127.0.0.1",
         port: Int = 3000,
         databasePath: String = "messages.db",
+        postgresURL: String? = nil,
+        sessionIDPrefix: String = "",
         pingInterval: Int = 25_000,
         pingTimeout: Int = 20_000,
         limits: WireLimits = .standard,
@@ -61,6 +69,8 @@ public struct ServerConfiguration: Sendable {
         self.host = host
         self.port = port
         self.databasePath = databasePath
+        self.postgresURL = postgresURL
+        self.sessionIDPrefix = sessionIDPrefix
         self.pingInterval = pingInterval
         self.pingTimeout = pingTimeout
         self.limits = limits

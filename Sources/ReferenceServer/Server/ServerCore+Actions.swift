@@ -47,8 +47,8 @@ extension ServerCore {
     /// Opens an Engine.IO session with its Socket.IO layer (Engine.IO v4 "Handshake").
     @discardableResult
     func openSession(transport: EngineIOTransport, webSocket: ConnectionID?, state: inout State, work: inout Work) -> String {
-        var sid = EngineIOSessionID.make()
-        while state.sessions[sid] != nil { sid = EngineIOSessionID.make() }
+        var sid = configuration.sessionIDPrefix + EngineIOSessionID.make()
+        while state.sessions[sid] != nil { sid = configuration.sessionIDPrefix + EngineIOSessionID.make() }
         let (engineIO, engineActions) = EngineIOServerSession.open(
             sid: sid, transport: transport, configuration: engineIOConfiguration, now: work.now)
         let (socketIO, socketActions) = SocketIOServerSession.open(

@@ -34,6 +34,8 @@ final class ServerCore: Sendable {
         case post(PendingRequest)
         /// A `send_message` event (Spec EXT-2): acknowledge when `ackID` is set.
         case sendMessage(sid: String, session: SessionID, ackID: Int?)
+        /// Committed by another node of the deployment (docs/cluster.md): deliver only.
+        case otherNode
     }
 
     /// One Engine.IO session with its Socket.IO layer and transport bindings.
@@ -462,8 +464,10 @@ final class ServerCore: Sendable {
                     work.effects.append(.respondCreated(request, message))
                 case (.post(let request), .failure(let error)):
                     work.effects.append(.log(.error, "commit failed: \(error)"))
-                    let status = error == .closed ? 503 : 500
-                    work.effects.append(.respond(request, .jsonError(status: status, reason: "message not stored: \(error)", origin: request.origin)))
+                    let status = error.isUnavailable ? 503 : 500
+                    // The SQL and the database's message stay in the log (above).
+                    let reason = error.isUnavailable && error != .closed ? "message not stored: the database is unavailable; try again later" : "message not stored: \(error)"
+                    work.effects.append(.respond(request, .jsonError(status: status, reason: reason, origin: request.origin)))
                 case (.sendMessage(let sid, let session, let ackID), .success(let message)):
                     committed.append(message)
                     if let ackID { acknowledge(sid: sid, session: session, ackID: ackID, with: Self.successObject(message), state: &state, work: &work) }
@@ -473,6 +477,10 @@ final class ServerCore: Sendable {
                         let value = JSONValue.object([JSONMember("error", .string("message not stored: \(error)"))])
                         acknowledge(sid: sid, session: session, ackID: ackID, with: value, state: &state, work: &work)
                     }
+                case (.otherNode, .success(let message)):
+                    committed.append(message)
+                case (.otherNode, .failure):
+                    break
                 }
             }
             if !committed.isEmpty {

@@ -7,6 +7,7 @@ import Testing
         #expect(configuration.host == "127.0.0.1")
         #expect(configuration.port == 3000)
         #expect(configuration.databasePath == "messages.db")
+        #expect(configuration.postgresURL == nil)
         #expect(configuration.pingInterval == 25_000)
         #expect(configuration.pingTimeout == 20_000)
         #expect(configuration.limits.engineIOMaxPayload == 1_000_000)
@@ -25,6 +26,21 @@ import Testing
         #expect(configuration.limits.engineIOMaxPayload == 5000)
         #expect(configuration.slowCommitMilliseconds == 5)
         #expect(configuration.logLevel == .debug)
+    }
+
+    @Test func postgresTakesALibpqURI() throws {
+        let url = "postgresql://messenger@db.example/messenger?sslmode=verify-full"
+        guard case .run(let configuration, _) = try ServerCommandLine.parse(["--postgres", url]).get() else { Issue.record("not run"); return }
+        #expect(configuration.postgresURL == url)
+        #expect(throws: ServerCommandLine.UsageError.self) { try ServerCommandLine.parse(["--postgres"]).get() }
+    }
+
+    @Test func sidPrefixIsCheckedAndApplied() throws {
+        guard case .run(let configuration, _) = try ServerCommandLine.parse(["--sid-prefix", "node-a_"]).get() else { Issue.record("not run"); return }
+        #expect(configuration.sessionIDPrefix == "node-a_")
+        for bad in ["", "a/b", "a b", String(repeating: "x", count: 17)] {
+            #expect(throws: ServerCommandLine.UsageError.self) { try ServerCommandLine.parse(["--sid-prefix", bad]).get() }
+        }
     }
 
     @Test(arguments: [["--port"], ["--port", "70000"], ["--port", "x"], ["--log-level", "loud"], ["--bogus"], ["--max-payload", "1"], ["--slow-commit", "-1"]])

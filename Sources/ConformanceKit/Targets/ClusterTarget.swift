@@ -1,0 +1,42 @@
+import Synchronization
+
+/// One deployment with several entry points (`conform --node URL --node URL …`): the scenarios' sessions
+/// and POSTs are spread over `nodes` (`ScenarioContext.entryPoint(for:)`). Restart and crash commands
+/// name the node with `{node}`; each call acts on the next node in turn, the others keep running.
+public final class ClusterTarget: ServerTarget {
+    public let nodes: [String]
+    private let nodeTargets: [URLTarget]
+    private let turn = Mutex(0)
+
+    /// `nodes` must not be empty; `{node}` in a command is replaced by the node's URL.
+    public init(nodes: [String], restartCommand: String? = nil, crashCommand: String? = nil, startTimeout: Duration = .seconds(10)) {
+        self.nodes = nodes
+        self.nodeTargets = nodes.map { node in
+            URLTarget(
+                baseURL: node, restartCommand: restartCommand.map { Self.substitute(node, in: $0) },
+                crashCommand: crashCommand.map { Self.substitute(node, in: $0) }, startTimeout: startTimeout)
+        }
+    }
+
+    public var baseURL: String { nodes[0] }
+
+    public var entryPoints: [String] { nodes }
+
+    public var capabilities: Set<Capability> { nodeTargets.first?.capabilities ?? [] }
+
+    public func restart() async throws { try await nextNode().restart() }
+
+    public func crash() async throws { try await nextNode().crash() }
+
+    /// `command` with every `{node}` replaced by `node`.
+    static func substitute(_ node: String, in command: String) -> String {
+        command.split(separator: "{node}", omittingEmptySubsequences: false).joined(separator: node)
+    }
+
+    private func nextNode() -> URLTarget {
+        turn.withLock { turn in
+            defer { turn += 1 }
+            return nodeTargets[turn % nodeTargets.count]
+        }
+    }
+}

@@ -1,0 +1,60 @@
+import Foundation
+import PostgreSQLTestServer
+import Testing
+@testable import ConformanceKit
+
+/// `conform --node … --restart-command … --crash-command …` with `{node}`: two reference-server
+/// processes on one PostgreSQL database, each restarted in an orderly way and killed with `kill -9`
+/// (then started again) by the durability scenarios while the other keeps running.
+@Suite(.serialized) struct ClusterNodeCrashTests {
+    @Test func durabilityScenariosPassWhenNodesRestartAndCrash() async throws {
+        try await withThrowawayPostgreSQL { server in
+            let url = try server.makeDatabase()
+            let directory = NSTemporaryDirectory() + "cluster-crash-" + UUID().uuidString
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(atPath: directory) }
+            let binary = URL(fileURLWithPath: ConformProcess.executable).deletingLastPathComponent().appendingPathComponent("reference-server").path
+            // node-control start|restart|crash URL: the node of that URL's port, its pid in pid-PORT.
+            let control = directory + "/node-control"
+            try """
+            #!/bin/sh
+            port=${2##*:}
+            pidfile=\(directory)/pid-$port
+            start() { \(binary) --port "$port" --postgres '\(url)' --ping-interval 300 --ping-timeout 10000 --log-level error >>\(directory)/node-$port.log 2>&1 & echo $! > "$pidfile"; }
+            case "$1" in
+              start) start ;;
+              restart) kill -TERM "$(cat "$pidfile")"; while kill -0 "$(cat "$pidfile")" 2>/dev/null; do sleep 0.05; done; start ;;
+              crash) kill -9 "$(cat "$pidfile")"; while kill -0 "$(cat "$pidfile")" 2>/dev/null; do sleep 0.05; done; start ;;
+            esac
+            """.write(toFile: control, atomically: true, encoding: .utf8)
+            chmod(control, 0o755)
+            let nodes = (0..<2).map { _ in "http://127.0.0.1:\(ReservedClosedPort().port)" }
+            for node in nodes {
+                let started = try ChildProcess.spawnShell("\(control) start \(node)")
+                _ = await started.waitForExit(timeout: .seconds(5))
+                try await TargetReadiness.wait(baseURL: node, timeout: .seconds(20))
+            }
+            defer {
+                for node in nodes {
+                    let port = node.split(separator: ":").last.map(String.init) ?? ""
+                    if let pid = try? String(contentsOfFile: directory + "/pid-" + port, encoding: .utf8), let number = Int32(pid.trimmingCharacters(in: .whitespacesAndNewlines)) {
+                        kill(number, SIGKILL)
+                    }
+                }
+            }
+            let target = ClusterTarget(
+                nodes: nodes, restartCommand: "\(control) restart {node}", crashCommand: "\(control) crash {node}", startTimeout: .seconds(20))
+            let runner = ConformanceRunner(
+                scenarios: ScenarioCatalog.all,
+                options: RunnerOptions(filters: ["durability"], seed: 7, capabilities: [.restart, .crash]), target: target)
+            let report = await runner.run()
+            let ran = report.results.map { "\($0.scenario.id) \($0.verdict.label)" }
+            print("cluster node restart/crash: \(ran.joined(separator: ", "))")
+            #expect(report.results.contains { $0.scenario.id == "durability/crash-acknowledged" && $0.verdict == .pass })
+            #expect(report.results.contains { $0.scenario.id == "durability/restart" && $0.verdict == .pass })
+            for result in report.results where !result.verdict.didPass {
+                Issue.record("\(result.scenario.id): \(result.verdict.label) \(result.verdict.reason ?? "") \(result.actual ?? "")")
+            }
+        }
+    }
+}

@@ -1,0 +1,56 @@
+import Foundation
+import MessageStore
+import PostgreSQLTestServer
+import ReferenceServer
+import Testing
+@testable import ConformanceKit
+
+/// `ClusterTarget` (`conform --node`) and the catalogue run against several reference-server nodes on
+/// one PostgreSQL database (docs/cluster.md).
+@Suite(.serialized) struct ClusterTargetTests {
+    @Test func commandsNameTheirNode() {
+        #expect(ClusterTarget.substitute("http://127.0.0.1:5001", in: "restart {node} && wait {node}")
+            == "restart http://127.0.0.1:5001 && wait http://127.0.0.1:5001")
+        #expect(ClusterTarget.substitute("http://a", in: "no placeholder") == "no placeholder")
+    }
+
+    @Test func entryPointsAreSpreadAndSeeded() {
+        let target = ClusterTarget(nodes: ["http://a:1", "http://b:2", "http://c:3"])
+        func draws(seed: UInt64) -> [String] {
+            let context = ScenarioContext(scenarioID: "cluster/test", seed: seed, runToken: "t", target: target)
+            return (0..<30).map { context.entryPoint(for: "s\($0)") }
+        }
+        #expect(Set(draws(seed: 1)) == Set(target.nodes))
+        #expect(draws(seed: 1) == draws(seed: 1))
+        #expect(draws(seed: 1) != draws(seed: 2))
+        let single = ScenarioContext(scenarioID: "x", seed: 1, runToken: "t", target: BaseURLTarget(baseURL: "http://only:1"))
+        #expect(single.entryPoint(for: "s") == "http://only:1")
+    }
+
+    @Test func optionsTakeRepeatedNodes() throws {
+        let options = try ConformOptions.parse(["--node", "http://127.0.0.1:1/", "--node", "http://127.0.0.1:2"])
+        #expect(options.nodes == ["http://127.0.0.1:1", "http://127.0.0.1:2"])
+        #expect(throws: ConformUsageError.self) { try ConformOptions.parse(["http://127.0.0.1:3", "--node", "http://127.0.0.1:1"]) }
+    }
+
+    /// `conform --node ×3` against three reference-server nodes on one PostgreSQL database: every
+    /// scenario passes (restart and crash need processes: `ConformCommandTests`).
+    @Test func threePostgreSQLNodesPassEveryScenario() async throws {
+        try await withThrowawayPostgreSQL { server in
+            let url = try server.makeDatabase()
+            let nodes = try (0..<3).map { _ in
+                try ReferenceServer.start(configuration: ServerConfiguration(
+                    port: 0, postgresURL: url, pingInterval: 300, pingTimeout: 10_000, logLevel: .error))
+            }
+            defer { nodes.forEach { $0.stop() } }
+            let target = ClusterTarget(nodes: nodes.map(\.baseURL))
+            let runner = ConformanceRunner(scenarios: ScenarioCatalog.all, options: RunnerOptions(seed: 7), target: target)
+            let report = await runner.run()
+            for result in report.results where !result.verdict.didPass {
+                if case .skipped = result.verdict, !result.scenario.needs.isEmpty { continue }
+                Issue.record("\(result.scenario.id): \(result.verdict.label) \(result.verdict.reason ?? "") \(result.actual ?? "")")
+            }
+            #expect(report.exitStatus == .success)
+        }
+    }
+}

@@ -1,0 +1,174 @@
+import Foundation
+import PostgreSQLTestServer
+import Synchronization
+import Testing
+@testable import MessageStore
+
+/// What one node was handed, in order: each message and whether it was its own (a submit completion).
+private final class NodeRecorder: Sendable {
+    struct Delivery: Sendable, Equatable {
+        var message: StoredMessage
+        var isOwn: Bool
+    }
+
+    private let deliveries = Mutex<[Delivery]>([])
+
+    var all: [Delivery] { deliveries.withLock { $0 } }
+    var ids: [Int64] { all.map(\.message.id) }
+
+    func configuration(minReconnectDelay: Duration = .milliseconds(50)) -> StoreConfiguration {
+        StoreConfiguration(
+            otherNodeCommitted: { [self] message in deliveries.withLock { $0.append(Delivery(message: message, isOwn: false)) } },
+            minReconnectDelay: minReconnectDelay, maxReconnectDelay: .milliseconds(400))
+    }
+
+    /// Submits and waits for the completion; a success is recorded as an own delivery.
+    func submit(_ message: NewMessage, to store: PostgreSQLMessageStore) async -> Result<StoredMessage, StorageError> {
+        await withCheckedContinuation { continuation in
+            store.submit(message) { [self] result in
+                if case .success(let stored) = result { deliveries.withLock { $0.append(Delivery(message: stored, isOwn: true)) } }
+                continuation.resume(returning: result)
+            }
+        }
+    }
+
+    /// Waits up to `seconds` for `count` deliveries.
+    func waitFor(_ count: Int, seconds: Double = 10) async {
+        let deadline = Date().addingTimeInterval(seconds)
+        while all.count < count, Date() < deadline { try? await Task.sleep(for: .milliseconds(10)) }
+    }
+}
+
+@Suite(.serialized)
+struct PostgreSQLMessageStoreTests {
+    @Test func storesMessagesAndServesHistoryByUserInIdOrder() async throws {
+        try await withThrowawayPostgreSQL { server in
+            let url = try server.makeDatabase()
+            let recorder = NodeRecorder()
+            let store = try PostgreSQLMessageStore(url: url, configuration: recorder.configuration())
+            defer { store.close() }
+            let first = try await recorder.submit(NewMessage(sender: "alice", receiver: "bob", content: "hi"), to: store).get()
+            let second = try await recorder.submit(NewMessage(sender: "bob", receiver: "alice", content: "nul \u{0} é 😀"), to: store).get()
+            _ = try await recorder.submit(NewMessage(sender: "carol", receiver: "dave", content: "other"), to: store).get()
+            #expect(first.id < second.id)
+            #expect(second.content == "nul \u{0} é 😀")
+            #expect(first.timestamp.hasSuffix("Z") && first.timestamp.count == 24)
+            let history = try store.history(for: "alice")
+            #expect(history == [first, second])
+            let nobody = try store.history(for: "nobody")
+            #expect(nobody.isEmpty)
+            #expect(recorder.all.allSatisfy { $0.isOwn })
+        }
+    }
+
+    @Test func twoNodesAreEachHandedEveryCommitOnceInIdOrder() async throws {
+        try await withThrowawayPostgreSQL { server in
+            let url = try server.makeDatabase()
+            let recorders = [NodeRecorder(), NodeRecorder()]
+            let stores = try recorders.map { try PostgreSQLMessageStore(url: url, configuration: $0.configuration()) }
+            defer { stores.forEach { $0.close() } }
+            let perNode = 200
+            await withTaskGroup(of: Void.self) { group in
+                for (index, store) in stores.enumerated() {
+                    for number in 0..<perNode {
+                        group.addTask {
+                            _ = await recorders[index].submit(
+                                NewMessage(sender: "node\(index)", receiver: "bob", content: "\(number)"), to: store)
+                        }
+                    }
+                }
+            }
+            for recorder in recorders { await recorder.waitFor(2 * perNode) }
+            let history = try stores[0].history(for: "bob").map(\.id)
+            #expect(history.count == 2 * perNode)
+            for (index, recorder) in recorders.enumerated() {
+                #expect(recorder.ids == history, "node \(index) was handed the commits in id order, each once")
+                #expect(recorder.all.filter(\.isOwn).allSatisfy { $0.message.sender == "node\(index)" })
+                #expect(recorder.all.filter(\.isOwn).count == perNode)
+            }
+        }
+    }
+
+    /// The listener's connection is cut while the other node commits: the notifications are lost, the
+    /// catch-up after reconnecting hands them over (and the mutant fault that skips it does not).
+    @Test(arguments: [false, true])
+    func listenerCatchesUpAfterLosingItsConnection(skipsCatchUp: Bool) async throws {
+        try await withThrowawayPostgreSQL { server in
+            let url = try server.makeDatabase()
+            let listening = NodeRecorder()
+            let posting = NodeRecorder()
+            let listeningStore = try PostgreSQLMessageStore(
+                url: url + "&application_name=cut_listener",
+                configuration: listening.configuration(minReconnectDelay: .milliseconds(600)),
+                faults: PostgreSQLStoreFaults(skipsCatchUpAfterReconnect: skipsCatchUp))
+            let postingStore = try PostgreSQLMessageStore(url: url, configuration: posting.configuration())
+            defer { listeningStore.close(); postingStore.close() }
+            _ = try await posting.submit(NewMessage(sender: "a", receiver: "b", content: "before"), to: postingStore).get()
+            await listening.waitFor(1)
+            try server.psql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'cut_listener'")
+            for number in 0..<5 {
+                _ = try await posting.submit(NewMessage(sender: "a", receiver: "b", content: "missed \(number)"), to: postingStore).get()
+            }
+            let deadline = Date().addingTimeInterval(10)
+            while listeningStore.listenerReconnections == 0, Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
+            #expect(listeningStore.listenerReconnections >= 1)
+            await listening.waitFor(6, seconds: skipsCatchUp ? 1 : 10)
+            if skipsCatchUp {
+                #expect(listening.ids == [posting.ids[0]], "without the catch-up the missed commits never arrive")
+            } else {
+                #expect(listening.ids == posting.ids)
+            }
+        }
+    }
+
+    /// The database stops: submits fail as unavailable (nothing acknowledged); once it is back, the
+    /// writer reconnects and the listener catches up, each commit handed over once.
+    @Test func databaseRestartFailsSubmitsThenResumes() async throws {
+        try await withThrowawayPostgreSQL(isPrivate: true) { server in
+            let url = try server.makeDatabase()
+            let node = NodeRecorder()
+            let other = NodeRecorder()
+            let store = try PostgreSQLMessageStore(url: url, configuration: node.configuration())
+            let otherStore = try PostgreSQLMessageStore(url: url, configuration: other.configuration())
+            defer { store.close(); otherStore.close() }
+            _ = try await node.submit(NewMessage(sender: "a", receiver: "b", content: "1"), to: store).get()
+            try server.stop(mode: "fast")
+            let failed = await node.submit(NewMessage(sender: "a", receiver: "b", content: "lost"), to: store)
+            #expect(failed.failure?.isUnavailable == true)
+            try server.start()
+            var resumed: Result<StoredMessage, StorageError> = .failure(.closed)
+            let deadline = Date().addingTimeInterval(10)
+            repeat {
+                try await Task.sleep(for: .milliseconds(100))
+                resumed = await node.submit(NewMessage(sender: "a", receiver: "b", content: "2"), to: store)
+            } while resumed.failure != nil && Date() < deadline
+            #expect(resumed.failure == nil)
+            _ = try await other.submit(NewMessage(sender: "a", receiver: "b", content: "3"), to: otherStore).get()
+            await node.waitFor(3)
+            await other.waitFor(3)
+            let history = try store.history(for: "b")
+            #expect(history.map(\.content) == ["1", "2", "3"])
+            #expect(node.ids == history.map(\.id))
+            #expect(other.ids == history.map(\.id))
+        }
+    }
+
+    @Test func refusesASchemaNewerThanItKnows() async throws {
+        try await withThrowawayPostgreSQL { server in
+            let url = try server.makeDatabase()
+            PostgreSQLMessageStore.closeAfterOpening(url: url)
+            let database = String(url.split(separator: "?")[0].split(separator: "/").last!)
+            try server.psql("INSERT INTO messenger_schema VALUES (99)", database: database)
+            #expect(throws: StorageError.unsupportedSchemaVersion(found: 99, supported: 1)) {
+                _ = try PostgreSQLMessageStore(url: url)
+            }
+        }
+    }
+}
+
+extension PostgreSQLMessageStore {
+    /// Opens a store (creating the schema) and closes it.
+    static func closeAfterOpening(url: String) {
+        (try? PostgreSQLMessageStore(url: url))?.close()
+    }
+}
