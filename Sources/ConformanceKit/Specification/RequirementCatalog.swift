@@ -3,7 +3,7 @@
 /// The requirements of `Spec/SPEC.md`, embedded so `conform` can quote them without the source tree.
 public enum RequirementCatalog {
     /// The Spec version these requirements come from.
-    public static let specVersion = "1.0"
+    public static let specVersion = "1.1"
 
     public static let all: [Requirement] = [
         Requirement(id: "TRANSPORT-1", level: .must, text: "The server MUST serve Engine.IO v4 at the path `/socket.io/` and Socket.IO v5 on the namespace `/`, so that a client that connects and sends CONNECT receives a CONNECT answer carrying an object with a string `sid`."),
@@ -11,10 +11,11 @@ public enum RequirementCatalog {
         Requirement(id: "TRANSPORT-3", level: .must, text: "The server MUST accept a session opened on HTTP long-polling (`transport=polling`) and carry Socket.IO packets over it in both directions."),
         Requirement(id: "TRANSPORT-4", level: .must, text: "The server MUST list `websocket` in the `upgrades` of a polling session's open packet and complete the upgrade (`2probe` answered by `3probe`, then `5`), after which packets flow over the WebSocket and none is lost or repeated across the switch."),
         Requirement(id: "TRANSPORT-5", level: .must, text: "The open packet MUST be a JSON object carrying a string `sid`, an array `upgrades`, and positive integers `pingInterval`, `pingTimeout` and `maxPayload`."),
-        Requirement(id: "TRANSPORT-6", level: .must, text: "A polling request body or WebSocket message larger than the advertised `maxPayload` MUST be refused without being processed (HTTP 413 for polling; the connection closed for WebSocket), and other sessions MUST keep being served."),
+        Requirement(id: "TRANSPORT-6", level: .must, text: "A polling request body or WebSocket message larger than the advertised `maxPayload` MUST be refused without being processed (a 4xx status for polling; the connection closed for WebSocket), and other sessions MUST keep being served."),
         Requirement(id: "TRANSPORT-7", level: .must, text: "A request with an `EIO` other than `4`, an unknown `transport`, or an unknown `sid` MUST be answered with HTTP status 400."),
         Requirement(id: "TRANSPORT-8", level: .should, text: "The 400 answer of TRANSPORT-7 SHOULD be the JSON object the Node.js server gives: `{\"code\":5,\"message\":\"Unsupported protocol version\"}`, `{\"code\":0,\"message\":\"Transport unknown\"}` or `{\"code\":1,\"message\":\"Session ID unknown\"}`."),
         Requirement(id: "TRANSPORT-9", level: .must, text: "The server MUST answer a second concurrent polling GET on one session with HTTP 400 and close that session, as the Engine.IO protocol requires."),
+        Requirement(id: "TRANSPORT-10", level: .should, text: "The refusal of an oversized polling body (TRANSPORT-6) SHOULD be HTTP 413 Content Too Large, as the Node.js server answers."),
         Requirement(id: "HEARTBEAT-1", level: .must, text: "The server MUST send an Engine.IO ping (`2`) on an idle session within the advertised `pingInterval` (with a grace of `pingTimeout`)."),
         Requirement(id: "HEARTBEAT-2", level: .must, text: "The server MUST close a session whose client answers no ping within `pingInterval` + `pingTimeout`."),
         Requirement(id: "HEARTBEAT-3", level: .must, text: "The server MUST keep open a session whose client answers every ping, well past `pingInterval` + `pingTimeout`."),
@@ -57,7 +58,7 @@ public enum RequirementCatalog {
         Requirement(id: "ROBUST-1", level: .must, text: "An event with an unknown name MUST be ignored: the session stays open and keeps receiving."),
         Requirement(id: "ROBUST-2", level: .must, text: "A malformed Engine.IO packet MUST close at most the session that sent it."),
         Requirement(id: "ROBUST-3", level: .must, text: "A malformed Socket.IO packet MUST close at most the session that sent it."),
-        Requirement(id: "ROBUST-4", level: .must, text: "A malformed HTTP request MUST be answered with a 4xx status or a closed connection, affecting only that connection."),
+        Requirement(id: "ROBUST-4", level: .must, text: "A malformed HTTP request MUST be answered with a 4xx status or a closed connection, affecting only that connection; a request line without an HTTP version may instead be answered in the HTTP/0.9 style (bytes with no status line) if the connection is then closed."),
         Requirement(id: "ROBUST-5", level: .must, text: "An invalid WebSocket frame (unmasked client frame, reserved opcode, reserved bit set, oversized control frame) MUST close that WebSocket connection, affecting only that connection."),
         Requirement(id: "ROBUST-6", level: .must, text: "A client that stops reading MUST NOT stop the server from serving other sessions."),
         Requirement(id: "EXT-1", level: .may, text: "A server MAY implement the `send_message` event."),
