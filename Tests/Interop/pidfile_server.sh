@@ -8,9 +8,18 @@
 set -eu
 action=$1 pidfile=$2 port=$3 database=$4 binary=$5
 
+# Starts the server in the background, writes its pid file, and returns once it listens (it prints
+# its address to PIDFILE.log then); 10 s at most.
 start() {
-  "$binary" --port "$port" --db "$database" --ping-interval 300 --ping-timeout 1000 --log-level error >/dev/null 2>&1 &
+  : > "$pidfile.log"
+  "$binary" --port "$port" --db "$database" --ping-interval 300 --ping-timeout 1000 --log-level error >"$pidfile.log" 2>&1 </dev/null &
   echo $! > "$pidfile"
+  tries=0
+  until grep -q 'listening on http://' "$pidfile.log"; do
+    tries=$((tries + 1))
+    if [ "$tries" -gt 100 ]; then echo "pidfile_server.sh: the server did not start: $(cat "$pidfile.log")" >&2; exit 1; fi
+    sleep 0.1
+  done
 }
 
 # Waits (10 s at most) until the process is gone; a zombie nobody reaps counts as gone.

@@ -1,3 +1,4 @@
+import ConformanceKit
 import Foundation
 import Testing
 
@@ -19,10 +20,14 @@ import Testing
         func command(_ action: String) -> String {
             (["/bin/sh", Self.script, action] + arguments).map(PythonPeerConformanceTests.shellQuoted).joined(separator: " ")
         }
-        let started = try await PythonPeerConformanceTests.run("/bin/sh", [Self.script, "start"] + arguments)
-        try #require(started.status == 0, "\(started.output)")
+        let starter = try ChildProcess.spawnShell(command("start"))
+        #expect(await starter.waitForExit(timeout: .seconds(15)), "pidfile_server.sh start did not return")
+        try #require(starter.exitCode == 0, "pidfile_server.sh start exited \(starter.exitCode.map(String.init) ?? "abnormally")")
         let firstPID = try String(contentsOfFile: pidFile, encoding: .utf8)
-        defer { _ = try? Self.runBlocking("/bin/sh", [Self.script, "stop"] + arguments) }
+        defer {
+            let stopper = try? ChildProcess.spawnShell(command("stop"))
+            for _ in 0..<150 where stopper?.hasExited == false { usleep(100_000) }
+        }
 
         let result = try await ConformProcess.run([
             "--filter", "durability/", "--restart-command", command("restart"), "--crash-command", command("crash"),
@@ -35,15 +40,5 @@ import Testing
         }
         let lastPID = try String(contentsOfFile: pidFile, encoding: .utf8)
         #expect(lastPID != firstPID, "the restart and crash commands replaced the process (pid \(firstPID))")
-    }
-
-    /// Runs a program to completion on the calling thread (for clean-up in `defer`).
-    static func runBlocking(_ executable: String, _ arguments: [String]) throws -> Int32 {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        try process.run()
-        process.waitUntilExit()
-        return process.terminationStatus
     }
 }
