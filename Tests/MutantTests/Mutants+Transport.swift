@@ -143,7 +143,7 @@ enum TransportMutants {
     }
 
     static let oversizedPollingAnswered400 = Mutant(
-        "oversized-polling-400", fault: "refuses an oversized polling body unprocessed, but with 400 instead of 413 (as python-engineio does)",
+        "oversized-polling-400", fault: "refuses an oversized polling body unprocessed, but with 400 instead of 413",
         breaks: ["TRANSPORT-10"], fails: ["transport/max-payload-413"]
     ) { _ in
         var hooks = ServerHooks()

@@ -93,7 +93,10 @@ extension ScenarioContext {
     ) async throws -> HTTPResult {
         let (result, operation) = try await http(method, path, headers: headers, body: body, limit: limit)
         guard let result else {
-            try fail(expected: [expected], actual: "no answer to \(method) \(path) within \(KitFormat.duration(limit))", witnesses: [operation])
+            // A plain throw: `try fail(…)` (typed throws, -> Never) here crashed the 6.x optimizer's
+            // coroutine splitting in release builds of the scenarios that inline this.
+            throw ScenarioFailure(
+                expected: [expected], actual: "no answer to \(method) \(path) within \(KitFormat.duration(limit))", witnesses: [operation])
         }
         return result
     }

@@ -28,7 +28,7 @@ public enum KnownFaults {
             "advertises maxPayload 1,000,000 but processes bigger payloads",
         ],
         "transport/max-payload-413": [
-            "refuses an oversized polling body unprocessed, but with 400 instead of 413 (as python-engineio does)",
+            "refuses an oversized polling body unprocessed, but with 400 instead of 413",
         ],
         "transport/bad-request-400": [
             "does not check EIO: an Engine.IO v3 handshake is served as v4",
