@@ -33,7 +33,7 @@ let package = Package(
             linkerSettings: [.linkedLibrary("m")]
         ),
         .executableTarget(name: "reference-server", dependencies: ["ReferenceServer"], path: "Sources/reference-server"),
-        .target(name: "ConformanceKit", dependencies: ["WireCodecs", "NetworkCore"], path: "Sources/ConformanceKit"),
+        .target(name: "ConformanceKit", dependencies: ["WireCodecs", "NetworkCore", "CLinux"], path: "Sources/ConformanceKit"),
         .executableTarget(
             name: "conform",
             dependencies: ["ConformanceKit", "ReferenceServer"],

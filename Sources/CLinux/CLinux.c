@@ -1,5 +1,6 @@
 #define _GNU_SOURCE
 #include "CLinux.h"
+#include <spawn.h>
 #include <netdb.h>
 #include <stdio.h>
 #include <string.h>
@@ -9,6 +10,10 @@
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
+
+int clinux_spawn_file_actions_closefrom(posix_spawn_file_actions_t *actions, int lowest) {
+    return posix_spawn_file_actions_addclosefrom_np(actions, lowest);
+}
 
 void clinux_set_thread_name(const char *name) {
     char truncated[16];

@@ -184,7 +184,7 @@ enum DurabilityMutants {
             "join/basic", "once/after-history", "transport/websocket-only", "transport/polling-only", "transport/max-payload",
             "robustness/malformed-http",
         ],
-        skips: SkipSets.afterJoinBasic + SkipSets.afterWebSocketOnly + ["transport/polling-upgrade", "transport/concurrent-poll"]
+        skips: SkipSets.afterJoinBasic + SkipSets.afterWebSocketOnly + ["transport/polling-upgrade", "transport/concurrent-poll", "transport/max-payload-413"]
     ) { _ in
         let fresh = Shared<Set<SessionID>>([])
         var hooks = ServerHooks()

@@ -20,6 +20,14 @@
 /// The calling thread's `errno`.
 static inline int clinux_errno(void) { return errno; }
 
+// MARK: processes
+
+#include <spawn.h>
+
+/// Adds "close every descriptor from `lowest` up" to a spawn's file actions
+/// (`posix_spawn_file_actions_addclosefrom_np`, glibc 2.34, not exported to Swift). 0 or an errno.
+int clinux_spawn_file_actions_closefrom(posix_spawn_file_actions_t *actions, int lowest);
+
 // MARK: threads
 
 /// Names the calling thread (`pthread_setname_np`, a GNU extension); `name` is cut to 15 bytes.

@@ -62,6 +62,16 @@ public final class KitRawConnection: Sendable {
         }
     }
 
+    /// Reads (and traces) until the peer closes, or `timeout` passes; true when it closed.
+    public func waitUntilClosed(timeout: Duration) async -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            guard let bytes = await receive(timeout: deadline - ContinuousClock.now) else { return true }
+            if bytes.isEmpty { return false }
+        }
+        return false
+    }
+
     /// Stops (false) or resumes (true) reading from the socket (Spec ROBUST-6).
     public func setReading(_ isReading: Bool) { connection.setReading(isReading) }
 

@@ -26,7 +26,7 @@ extension KitSession {
 
     /// How long one poll may stay open before the kit gives up on it.
     var pollTimeout: Duration {
-        .milliseconds(openPayload.pingInterval + openPayload.pingTimeout) + context.timeout(.seconds(10))
+        heartbeatPeriod + context.timeout(.seconds(10))
     }
 
     // MARK: Opening

@@ -73,7 +73,11 @@ public final class KitSession: Sendable {
         self.autoPong = autoPong
         self.state = Mutex(State(transport: transport, openedAt: context.clock.now()))
         sendGate.push(())
+        context.noteHeartbeat(pingInterval: openPayload.pingInterval, pingTimeout: openPayload.pingTimeout)
     }
+
+    /// pingInterval + pingTimeout as the open packet advertised them: the server's heartbeat cycle.
+    public var heartbeatPeriod: Duration { .milliseconds(openPayload.pingInterval + openPayload.pingTimeout) }
 
     // MARK: State
 

@@ -56,7 +56,7 @@ extension ScenarioContext {
         for (name, value) in headers { head.headers.add(name: name, value: value) }
         var sent = SentMessage(nonce: content, sender: sender, receiver: receiver, outcome: .info, invokedAt: invokedAt, operation: operation)
         recordSent(sent)  // indeterminate until answered, also if the exchange throws
-        let outcome = try await exchange(HTTPRequest(head: head, body: body), label: process, operation: operation)
+        let outcome = try await exchange(HTTPRequest(head: head, body: body), label: process, operation: operation, timeout: timeout(.seconds(5)))
         defer { recordSent(sent) }
         guard let response = outcome else {
             return PostResult(status: nil, json: nil, operation: operation, sent: sent)
@@ -77,18 +77,47 @@ extension ScenarioContext {
         return PostResult(status: result.status, json: result.json, operation: operation, sent: sent, headers: result.headers)
     }
 
-    /// Any HTTP request on a fresh connection. Throws `ScenarioInconclusive` when the server is
-    /// unreachable or silent, `ScenarioFailure` when it closes without answering or answers malformed HTTP.
+    /// Any HTTP request on a fresh connection, answered within 5 s (scaled). Throws `ScenarioInconclusive`
+    /// when the server is unreachable or silent, `ScenarioFailure` when it closes without answering or
+    /// answers malformed HTTP.
     public func http(_ method: String, _ path: String, headers: [(String, String)] = [], body: [UInt8] = []) async throws -> HTTPResult {
+        let limit = timeout(.seconds(5))
+        let (result, operation) = try await http(method, path, headers: headers, body: body, limit: limit)
+        guard let result else {
+            throw ScenarioInconclusive("no answer to \(method) \(path) within \(KitFormat.duration(limit))", witnesses: [operation])
+        }
+        return result
+    }
+
+    /// Any HTTP request that the server must answer by `limit` by its own clock (a held poll is released
+    /// by the next ping at the latest): no answer by then is a failure stating `expected`, not a doubt
+    /// (docs/timeouts.md).
+    public func http(
+        _ method: String, _ path: String, answeredWithin limit: Duration, expected: String, headers: [(String, String)] = [], body: [UInt8] = []
+    ) async throws -> HTTPResult {
+        let (result, operation) = try await http(method, path, headers: headers, body: body, limit: limit)
+        guard let result else {
+            // A plain throw: `try fail(…)` (typed throws, -> Never) here crashed the 6.x optimizer's
+            // coroutine splitting in release builds of the scenarios that inline this.
+            throw ScenarioFailure(
+                expected: [expected], actual: "no answer to \(method) \(path) within \(KitFormat.duration(limit))", witnesses: [operation])
+        }
+        return result
+    }
+
+    /// The request and its operation; a nil result when no answer came within `limit`.
+    private func http(
+        _ method: String, _ path: String, headers: [(String, String)], body: [UInt8], limit: Duration
+    ) async throws -> (HTTPResult?, OperationID) {
         let process = label("http")
         let operation = history.invoke(process: process, .other("http"), value: "\(method) \(path)")
         var head = HTTPRequestHead(method: method, target: path)
         for (name, value) in headers { head.headers.add(name: name, value: value) }
-        guard let response = try await exchange(HTTPRequest(head: head, body: body), label: process, operation: operation) else {
-            throw ScenarioInconclusive("no answer to \(method) \(path) within \(KitFormat.duration(timeout(.seconds(5))))", witnesses: [operation])
+        guard let response = try await exchange(HTTPRequest(head: head, body: body), label: process, operation: operation, timeout: limit) else {
+            return (nil, operation)
         }
         history.ok(operation, result: "\(response.head.status)")
-        return HTTPResult(status: response.head.status, headers: response.head.headers, body: response.body)
+        return (HTTPResult(status: response.head.status, headers: response.head.headers, body: response.body), operation)
     }
 
     /// Raw TCP to the target, for malformed input.
@@ -113,13 +142,13 @@ extension ScenarioContext {
 
     /// Sends `request`; nil on timeout (the operation completed `info`). Unreachable → inconclusive;
     /// closed without answer or malformed → failure.
-    private func exchange(_ request: HTTPRequest, label: String, operation: OperationID) async throws -> HTTPResponse? {
+    private func exchange(_ request: HTTPRequest, label: String, operation: OperationID, timeout limit: Duration) async throws -> HTTPResponse? {
         let entryPoint = entryPoint(for: label)
         guard let address = KitServerAddress(baseURL: entryPoint) else {
             history.info(operation, result: "bad target URL")
             throw ScenarioInconclusive("the target URL '\(entryPoint)' is not http://host:port")
         }
-        switch await KitHTTPExchange.send(request, to: address, timeout: timeout(.seconds(5)), trace: wireTrace, label: label) {
+        switch await KitHTTPExchange.send(request, to: address, timeout: limit, trace: wireTrace, label: label) {
         case .success(let response):
             return response
         case .failure(.unreachable(let reason)):

@@ -45,7 +45,9 @@ extension ConformOptions {
           --allowed-origin ORIGIN  An origin on the server's allow-list: enables the ORIGIN scenarios.
 
         Timing and reproduction:
-          --timeout SECONDS        Per-scenario overall timeout (default 60); past it, inconclusive.
+          --timeout SECONDS        Per-scenario overall timeout (default 60, grown by twice the server's
+                                   advertised pingInterval + pingTimeout); past it, inconclusive.
+                                   Heartbeat waits follow the advertised timings (docs/timeouts.md).
           --timeout-factor F       Multiply every timeout of the kit by F (slow machines, CI).
           --seed N                 Seed of the scenarios' random choices (printed by every run).
           --concurrency N          Scenarios run at once (default 4); exclusive ones always run alone.

@@ -79,6 +79,10 @@ public struct ConsoleReporter: Sendable {
         let totals = report.totals
         let figures = totals.closingFigures
         lines.append("")
+        if let finishedAt = report.metadata.finishedAt {
+            let seconds = max(0, finishedAt.timeIntervalSince(report.metadata.startedAt))
+            lines.append("Duration: \(ReportFormatting.duration(.milliseconds(Int((seconds * 1000).rounded())))) for the whole run")
+        }
         lines.append("Exit status \(report.exitStatus.rawValue): \(Self.meaning(report.exitStatus))")
         if figures.skipped > 0 {
             var parts: [String] = []

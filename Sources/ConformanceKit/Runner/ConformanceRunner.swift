@@ -8,9 +8,11 @@ import Foundation
 /// - Capabilities: a scenario needing one the run lacks is skipped (`needs --restart-command`).
 /// - Concurrency: independent scenarios run concurrently (a task group) up to `concurrency`, in the
 ///   given order; an exclusive scenario waits until nothing runs, and nothing starts while it runs.
-/// - Timeout: a scenario still running after `scenarioTimeout × timeoutFactor` is inconclusive (the
-///   body is cancelled and not waited for); any error other than the scenario errors is inconclusive
-///   with its description.
+/// - Heartbeat-bound scenarios (`Scenario.isHeartbeatBound`) are considered first and do not count
+///   against `concurrency`: their long waits on the server's clock overlap each other and the rest.
+/// - Timeout: a scenario still running after `scenarioTimeout × timeoutFactor`, plus twice the longest
+///   pingInterval + pingTimeout its sessions were advertised, is inconclusive (the body is cancelled
+///   and not waited for); any error other than the scenario errors is inconclusive with its description.
 /// - Clean-up: actions registered with `ScenarioContext.addTeardown` run after the body ends (also on
 ///   failure or timeout), bounded by 5 s × timeout factor.
 /// - Expectations: `fail` entries turn a failure into `expectedFailure` and a pass into
@@ -67,7 +69,8 @@ public struct ConformanceRunner: Sendable {
         for (index, scenario) in selected.enumerated() where indexByID[scenario.id] == nil { indexByID[scenario.id] = index }
         let knownIDs = Set(scenarios.map(\.id))
         var results: [ScenarioResult?] = Array(repeating: nil, count: total)
-        var pending = Array(selected.indices)
+        // Heartbeat-bound scenarios first (stable): they start as soon as their prerequisites pass.
+        var pending = selected.indices.filter { selected[$0].isHeartbeatBound } + selected.indices.filter { !selected[$0].isHeartbeatBound }
         var completed = 0
 
         func finish(_ index: Int, _ result: ScenarioResult) {
@@ -95,6 +98,7 @@ public struct ConformanceRunner: Sendable {
 
         await withTaskGroup(of: (Int, ScenarioResult).self) { group in
             var running = 0
+            var countedRunning = 0  // the running scenarios that count against `limit`
             var isExclusiveRunning = false
             while true {
                 var mayLaunch = !isExclusiveRunning
@@ -135,11 +139,17 @@ public struct ConformanceRunner: Sendable {
                         }
                         isExclusiveRunning = true
                     }
+                    let isCounted = !scenario.isHeartbeatBound
+                    if isCounted, countedRunning >= limit {
+                        index += 1
+                        continue
+                    }
                     pending.remove(at: index)
                     running += 1
+                    if isCounted { countedRunning += 1 }
                     observer(.scenarioStarted(scenario.info))
                     group.addTask { (scenarioIndex, await self.runOne(scenario, runToken: runToken, clock: clock)) }
-                    if isExclusiveRunning || running >= limit { mayLaunch = false }
+                    if isExclusiveRunning { mayLaunch = false }
                 }
                 if running == 0 {
                     // Whatever is left waits on prerequisites that can never finish: a cycle.
@@ -153,6 +163,7 @@ public struct ConformanceRunner: Sendable {
                 }
                 guard let (scenarioIndex, result) = await group.next() else { break }
                 running -= 1
+                if !selected[scenarioIndex].isHeartbeatBound { countedRunning -= 1 }
                 if selected[scenarioIndex].isExclusive { isExclusiveRunning = false }
                 finish(scenarioIndex, result)
             }
@@ -192,7 +203,8 @@ public struct ConformanceRunner: Sendable {
         )
         let timeout = options.effectiveScenarioTimeout
         let startedAt = clock.now()
-        let outcome = await ScenarioExecution(timeout: timeout).run(scenario.body, context: context)
+        let outcome = await ScenarioExecution { Self.scenarioLimit(timeout, heartbeatPeriod: context.heartbeatPeriod) }
+            .run(scenario.body, context: context)
         let duration = clock.now() - startedAt
         _ = await ScenarioExecution(timeout: context.timeout(Self.teardownTimeout)).run({ await $0.runTeardowns() }, context: context)
         var result = ScenarioResult(scenario: scenario.info, verdict: .pass, startedAt: startedAt, duration: duration)
@@ -235,6 +247,13 @@ public struct ConformanceRunner: Sendable {
             result.witnessOperations = context.history.operations(result.witnesses)
         }
         return result
+    }
+
+    /// A scenario's overall timeout: the scaled base, grown by twice the server's heartbeat cycle once
+    /// a session has been told it (a heartbeat scenario waits for two pings, or for one cycle per
+    /// transport at worst).
+    static func scenarioLimit(_ base: Duration, heartbeatPeriod: Duration?) -> Duration {
+        base + (heartbeatPeriod ?? .zero) * 2
     }
 
     /// How long clean-up actions may take after a scenario, before scaling.

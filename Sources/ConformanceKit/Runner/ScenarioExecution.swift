@@ -2,6 +2,10 @@ import Synchronization
 
 /// Runs one scenario body against an overall timeout, without waiting for a body that ignores
 /// cancellation: the first of body, timer and outer cancellation decides, the others are cancelled.
+///
+/// The timeout may grow while the body runs (the runner adds the server's advertised heartbeat once a
+/// session has learnt it): when the timer fires it asks `limit` again and sleeps on while the answer
+/// is later than the time already waited.
 struct ScenarioExecution: Sendable {
     enum Outcome: Sendable {
         case passed
@@ -13,7 +17,12 @@ struct ScenarioExecution: Sendable {
         case cancelled
     }
 
-    var timeout: Duration
+    /// The overall timeout, asked again each time the timer fires.
+    var limit: @Sendable () -> Duration
+
+    init(timeout: Duration) { limit = { timeout } }
+
+    init(limit: @escaping @Sendable () -> Duration) { self.limit = limit }
 
     func run(_ body: @escaping @Sendable (ScenarioContext) async throws -> Void, context: ScenarioContext) async -> Outcome {
         let gate = Gate()
@@ -24,11 +33,18 @@ struct ScenarioExecution: Sendable {
                     let outcome = await Self.outcome { try await body(context) }
                     gate.resume(outcome)
                 }
-                let timeout = self.timeout
+                let limit = self.limit
                 let timerTask = Task {
+                    let start = ContinuousClock.now
+                    var waited = limit()
                     do {
-                        try await Task.sleep(for: timeout)
-                        gate.resume(.timedOut(timeout))
+                        while true {
+                            try await Task.sleep(until: start + waited, clock: .continuous)
+                            let grown = limit()
+                            guard grown > waited else { break }
+                            waited = grown
+                        }
+                        gate.resume(.timedOut(waited))
                     } catch {}
                 }
                 gate.adopt([bodyTask, timerTask])

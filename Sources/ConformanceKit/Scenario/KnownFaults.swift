@@ -27,6 +27,9 @@ public enum KnownFaults {
         "transport/max-payload": [
             "advertises maxPayload 1,000,000 but processes bigger payloads",
         ],
+        "transport/max-payload-413": [
+            "refuses an oversized polling body unprocessed, but with 400 instead of 413",
+        ],
         "transport/bad-request-400": [
             "does not check EIO: an Engine.IO v3 handshake is served as v4",
         ],
@@ -40,6 +43,7 @@ public enum KnownFaults {
             "never sends Engine.IO pings (and so never times a session out)",
         ],
         "heartbeat/silent-client-closed": [
+            "never sends Engine.IO pings (and so never times a session out)",
             "pings, but never closes a session that stops answering",
         ],
         "heartbeat/answering-client-kept": [

@@ -16,6 +16,10 @@ public struct Scenario: Sendable {
     public var prerequisites: [String]
     /// Must run alone (restarts, crashes, load): nothing else runs while it does.
     public var isExclusive: Bool
+    /// Mostly waits out the server's own heartbeat clock (pingInterval + pingTimeout, 45 s at the
+    /// Socket.IO defaults): starts as soon as its prerequisites pass, ahead of the others, and runs
+    /// beside the concurrency limit, so long waits overlap each other and the rest of the run.
+    public var isHeartbeatBound: Bool
     /// Capabilities the run must have; without them the scenario is skipped.
     public var needs: Set<Capability>
     /// Capabilities that make the scenario meaningless (JOIN-6's rebinding under AUTH-5); with one of
@@ -31,6 +35,7 @@ public struct Scenario: Sendable {
         transports: [TransportKind] = [],
         prerequisites: [String] = [],
         isExclusive: Bool = false,
+        isHeartbeatBound: Bool = false,
         needs: Set<Capability> = [],
         conflicts: Set<Capability> = [],
         body: @escaping @Sendable (ScenarioContext) async throws -> Void
@@ -42,6 +47,7 @@ public struct Scenario: Sendable {
         self.transports = transports
         self.prerequisites = prerequisites
         self.isExclusive = isExclusive
+        self.isHeartbeatBound = isHeartbeatBound
         self.needs = needs
         self.conflicts = conflicts
         self.body = body

@@ -40,6 +40,7 @@ public final class ScenarioContext: Sendable {
         var teardowns: [@Sendable () async -> Void] = []
         var sentMessages: [SentMessage] = []
         var entryPointCounter: UInt64 = 0
+        var heartbeatPeriod: Duration?
     }
 
     private let state: Mutex<State>
@@ -101,6 +102,26 @@ public final class ScenarioContext: Sendable {
 
     /// Every message this scenario sent so far, in invocation order.
     public var sentMessages: [SentMessage] { state.withLock { $0.sentMessages } }
+
+    /// The longest pingInterval + pingTimeout a session of this scenario was told in its open packet
+    /// (nil before the first handshake): the server's own clock, which the scenario's waits and its
+    /// overall timeout follow.
+    public var heartbeatPeriod: Duration? { state.withLock { $0.heartbeatPeriod } }
+
+    /// Records the heartbeat a session was told (`pingInterval` and `pingTimeout` in milliseconds).
+    public func noteHeartbeat(pingInterval: Int, pingTimeout: Int) {
+        let period = Duration.milliseconds(max(0, pingInterval) + max(0, pingTimeout))
+        state.withLock { state in state.heartbeatPeriod = max(state.heartbeatPeriod ?? .zero, period) }
+    }
+
+    /// How long the kit waits for something the server's heartbeat clock must bring about by the end of
+    /// one cycle: `period` (pingInterval + pingTimeout, the server's time) plus the kit's own grace of
+    /// 2 s scaled by the timeout factor. Past it the server's clock has run out: a verdict, not a doubt
+    /// (docs/timeouts.md).
+    public func serverCycleLimit(_ period: Duration) -> Duration { period + timeout(Self.cycleGrace) }
+
+    /// The kit's own grace past a server cycle, before scaling.
+    public static let cycleGrace: Duration = .seconds(2)
 
     /// The scaled form of a kit timeout: `base × timeoutFactor` (`--timeout-factor`).
     public func timeout(_ base: Duration) -> Duration { base * timeoutFactor }

@@ -145,16 +145,17 @@ enum DisconnectScenarios {
     static let heartbeatTimeout = Scenario(
         id: "disconnect/heartbeat-timeout",
         title: "A session closed for missed heartbeats receives nothing; the user's other session keeps receiving",
-        area: .disconnect, requirements: ["DISCONNECT-3"], transports: [.webSocket], prerequisites: ["join/basic"]
+        area: .disconnect, requirements: ["DISCONNECT-3"], transports: [.webSocket], prerequisites: ["join/basic"],
+        isHeartbeatBound: true
     ) { context in
         let receiver = context.uniqueUser("receiver")
         let silent = try await context.connect(context.label("silent"), autoPong: false)
         _ = try await silent.join(receiver)
         let (alive, _) = try await context.joinedSession(context.label("alive"), user: receiver)
-        let limit = Duration.milliseconds(silent.openPayload.pingInterval + silent.openPayload.pingTimeout)
-        let wasClosed = await silent.waitUntilClosed(timeout: context.timeout(limit + .seconds(3)))
-        try context.expect(wasClosed, expected: "the server closes the session that answers no ping within pingInterval + pingTimeout (\(limit))",
-                           actual: "still open after \(context.timeout(limit + .seconds(3)))")
+        let limit = context.serverCycleLimit(silent.heartbeatPeriod)
+        let wasClosed = await silent.waitUntilClosed(timeout: limit)
+        try context.expect(wasClosed, expected: "the server closes the session that answers no ping within pingInterval + pingTimeout (\(KitFormat.duration(silent.heartbeatPeriod)))",
+                           actual: "still open after \(KitFormat.duration(limit))")
         let sent = try await context.postAccepted(sender: context.uniqueUser("sender"), receiver: receiver, content: context.nonce())
         try await context.flush([alive], user: receiver)
         try context.expect(alive.newMessageContents.contains(sent.sent.nonce) && !silent.newMessageContents.contains(sent.sent.nonce),

@@ -58,18 +58,30 @@ public enum RobustnessScenarios {
             let limit = context.timeout(.seconds(5))
             let method = String(request.prefix { $0 != " " })
             let answer = await raw.readAnswer(toMethod: method, timeout: limit)
-            raw.close()
             let expected = "a 4xx answer or a closed connection for \(what)"
+            // ROBUST-4 (Spec 1.1): a request line naming no HTTP version may be answered HTTP/0.9 style,
+            // bytes with no status line (Werkzeug's error page), when the connection is then closed.
+            let mayAnswerHTTP09 = !hasHTTPVersion(request)
             switch answer {
             case .response(let response):
                 try context.expect((400..<500).contains(response.head.status), expected: expected, actual: "status \(response.head.status)")
             case .closed(let bytes):
-                try context.expect(bytes.isEmpty, expected: expected, actual: "'\(KitFormat.bytes(bytes, limit: 80))', then closed")
+                try context.expect(
+                    bytes.isEmpty || mayAnswerHTTP09 && !hasStatusLine(bytes), expected: expected,
+                    actual: "'\(KitFormat.bytes(bytes, limit: 80))', then closed")
             case .timedOut(let bytes):
                 try context.fail(
                     expected: [expected],
                     actual: bytes.isEmpty ? "nothing within \(KitFormat.duration(limit)), connection open" : "'\(KitFormat.bytes(bytes, limit: 80))' and no complete response within \(KitFormat.duration(limit))")
             case .malformed(let bytes, let error):
+                if mayAnswerHTTP09, !hasStatusLine(bytes) {
+                    let isClosed = await raw.waitUntilClosed(timeout: limit)
+                    try context.expect(
+                        isClosed, expected: expected + " (an HTTP/0.9-style answer must be followed by closing the connection)",
+                        actual: "'\(KitFormat.bytes(bytes, limit: 80))' with no status line, and the connection still open after \(KitFormat.duration(limit))")
+                    raw.close()
+                    continue
+                }
                 // Robustness, not HTTP syntax, is judged here: a 4xx status line is enough.
                 let text = String(decoding: bytes.prefix(12), as: UTF8.self)
                 let status = text.hasPrefix("HTTP/1.") ? Int(text.dropFirst(9).prefix(3)) : nil
@@ -77,10 +89,20 @@ public enum RobustnessScenarios {
                     status.map { (400..<500).contains($0) } ?? false, expected: expected,
                     actual: "a malformed answer (\(error)): '\(KitFormat.bytes(bytes, limit: 80))'")
             }
+            raw.close()
         }
         try await context.expectDelivery(to: bystander, user: user, after: "malformed HTTP requests", requirement: "ROBUST-4")
         try await context.probeLiveness(after: "malformed HTTP requests", requirement: "ROBUST-4")
     }
+
+    /// Whether the request line of `request` ends in an HTTP version (`HTTP/…`).
+    static func hasHTTPVersion(_ request: String) -> Bool {
+        let requestLine = request.prefix { $0 != "\r" && $0 != "\n" }
+        return requestLine.split(separator: " ").last?.hasPrefix("HTTP/") == true && requestLine.split(separator: " ").count == 3
+    }
+
+    /// Whether `bytes` begin like an HTTP status line (`HTTP/`).
+    static func hasStatusLine(_ bytes: [UInt8]) -> Bool { bytes.starts(with: Array("HTTP/".utf8)) }
 
     /// Builds a frame by hand: `first` byte (FIN, RSV, opcode), optional mask, payload (< 126 bytes or 16-bit length).
     static func frame(first: UInt8, payload: [UInt8], isMasked: Bool) -> [UInt8] {

@@ -1,9 +1,9 @@
 import WireCodecs
 
-/// Engine.IO / Socket.IO transport scenarios (Spec §1 TRANSPORT-1..9).
+/// Engine.IO / Socket.IO transport scenarios (Spec §1 TRANSPORT-1..10).
 public enum TransportScenarios {
     public static let all: [Scenario] = [
-        connectNamespace, webSocketOnly, pollingOnly, pollingUpgrade, openPacket, maxPayload, badHandshake,
+        connectNamespace, webSocketOnly, pollingOnly, pollingUpgrade, openPacket, maxPayload, maxPayloadStatus, badHandshake,
         badHandshakeBody, concurrentPoll,
     ]
 
@@ -106,31 +106,23 @@ public enum TransportScenarios {
         }
     }
 
-    /// TRANSPORT-6: bodies and messages over maxPayload are refused unprocessed; others keep being served.
+    /// TRANSPORT-6: bodies and messages over maxPayload are refused unprocessed (a 4xx for polling, a
+    /// closed WebSocket); others keep being served.
     static let maxPayload = Scenario(
-        id: "transport/max-payload", title: "Payloads over maxPayload are refused unprocessed (413 / closed WebSocket)",
+        id: "transport/max-payload", title: "Payloads over maxPayload are refused unprocessed (4xx / closed WebSocket)",
         area: .transport, requirements: ["TRANSPORT-6"], transports: [.polling, .webSocket], prerequisites: ["transport/open-packet"]
     ) { context in
         let (bystander, bystanderUser) = try await context.bystander()
-        let limit = bystander.openPayload.maxPayload
-        guard limit > 0, limit <= 16 * 1024 * 1024 else {
-            try context.inconclusive("maxPayload \(limit) is outside what the kit sends (1 byte to 16 MiB)")
-        }
-        // A join padded past the limit: processing it would answer all_messages.
-        func oversizedJoin(_ user: String, prefix: String) -> String {
-            let head = prefix + "42[\"join\",\"\(user)\",\""
-            let padding = max(0, limit + 1 - head.utf8.count - 2)
-            return head + String(repeating: "x", count: padding) + "\"]"
-        }
-        // Polling: 413, nothing processed.
+        let limit = try maxPayloadLimit(context, bystander)
+        // Polling: a 4xx, nothing processed.
         let polling = try await context.connect(context.label("polling"), transport: .polling)
-        let pollingUser = context.uniqueUser("oversized")
-        let status = try await polling.sendPollingBody(Array(oversizedJoin(pollingUser, prefix: "").utf8))
-        try context.expectEqual(status, 413, "status of a polling POST of \(limit + 1) bytes")
+        let status = try await polling.sendPollingBody(Array(oversizedJoin(context.uniqueUser("oversized"), limit: limit).utf8))
+        try context.expect(
+            (400..<500).contains(status), expected: "a 4xx status (413 or 400) for a polling POST of \(limit + 1) bytes",
+            actual: "status \(status)")
         // WebSocket: the connection is closed, nothing processed.
         let webSocket = try await context.connect(context.label("websocket"))
-        let webSocketUser = context.uniqueUser("oversized")
-        try await webSocket.sendEngineIO(text: oversizedJoin(webSocketUser, prefix: ""))
+        try await webSocket.sendEngineIO(text: oversizedJoin(context.uniqueUser("oversized"), limit: limit))
         let isClosed = await webSocket.waitUntilClosed(timeout: context.timeout(.seconds(5)))
         try context.expect(isClosed, expected: "the WebSocket closed after a \(limit + 1)-byte message", actual: "still open after \(KitFormat.duration(context.timeout(.seconds(5))))")
         for session in [polling, webSocket] {
@@ -141,6 +133,33 @@ public enum TransportScenarios {
         }
         try await context.expectDelivery(to: bystander, user: bystanderUser, after: "oversized payloads", requirement: "TRANSPORT-6")
         try await context.probeLiveness(after: "oversized payloads", requirement: "TRANSPORT-6")
+    }
+
+    /// TRANSPORT-10: the refusal of an oversized polling body is 413, as Node.js answers.
+    static let maxPayloadStatus = Scenario(
+        id: "transport/max-payload-413", title: "An oversized polling body is refused with 413",
+        area: .transport, requirements: ["TRANSPORT-10"], transports: [.polling], prerequisites: ["transport/max-payload"]
+    ) { context in
+        let polling = try await context.connect(context.label("polling"), transport: .polling)
+        let limit = try maxPayloadLimit(context, polling)
+        let status = try await polling.sendPollingBody(Array(oversizedJoin(context.uniqueUser("oversized"), limit: limit).utf8))
+        try context.expectEqual(status, 413, "status of a polling POST of \(limit + 1) bytes")
+    }
+
+    /// The session's advertised maxPayload, when the kit can send one byte more (up to 16 MiB).
+    static func maxPayloadLimit(_ context: ScenarioContext, _ session: KitSession) throws -> Int {
+        let limit = session.openPayload.maxPayload
+        guard limit > 0, limit <= 16 * 1024 * 1024 else {
+            try context.inconclusive("maxPayload \(limit) is outside what the kit sends (1 byte to 16 MiB)")
+        }
+        return limit
+    }
+
+    /// A join of `user` padded to `limit` + 1 bytes: processing it would answer all_messages.
+    static func oversizedJoin(_ user: String, limit: Int) -> String {
+        let head = "42[\"join\",\"\(user)\",\""
+        let padding = max(0, limit + 1 - head.utf8.count - 2)
+        return head + String(repeating: "x", count: padding) + "\"]"
     }
 
     /// The three invalid handshakes of TRANSPORT-7/8 and the Node.js answers.
@@ -176,10 +195,12 @@ public enum TransportScenarios {
         }
     }
 
-    /// TRANSPORT-9: a second concurrent GET gets 400 and the session is closed.
+    /// TRANSPORT-9: a second concurrent GET gets 400 and the session is closed. Heartbeat-bound: the
+    /// answer may come only when the server's heartbeat cycle ends.
     static let concurrentPoll = Scenario(
         id: "transport/concurrent-poll", title: "A second concurrent polling GET is answered 400 and closes the session",
-        area: .transport, requirements: ["TRANSPORT-9"], transports: [.polling], prerequisites: ["transport/polling-only"]
+        area: .transport, requirements: ["TRANSPORT-9"], transports: [.polling], prerequisites: ["transport/polling-only"],
+        isHeartbeatBound: true
     ) { context in
         // The session's own GET must still be held when the second one arrives. A ping (or anything
         // else) that releases it meanwhile makes the attempt undecidable: try again with a new session.
@@ -205,7 +226,11 @@ public enum TransportScenarios {
                                actual: "it closed within one ping cycle: \(session.closeReason ?? "no reason")")
             let target = KitSession.target(transport: "polling", sid: session.openPayload.sid)
             let pingsBefore = session.pingsReceived
-            let second = try await context.http("GET", target)
+            // A server may hold the second GET until its heartbeat cycle runs out (python-engineio answers
+            // it 400 at pingInterval + pingTimeout); past that, its own clock has run out: a failure.
+            let second = try await context.http(
+                "GET", target, answeredWithin: context.serverCycleLimit(session.heartbeatPeriod),
+                expected: "an answer (400) to the second concurrent GET within pingInterval + pingTimeout (TRANSPORT-9)")
             await context.pause(.milliseconds(20))  // let the session parse anything that was in flight
             if second.status == 400 {
                 decided = (session, target)

@@ -1,3 +1,4 @@
+import CLinux
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -5,7 +6,8 @@ import NetworkCore
 #endif
 
 /// A `/bin/sh -c` child in a process group of its own, so that stopping it stops everything it
-/// started (a shell running a server, a script starting several processes).
+/// started (a shell running a server, a script starting several processes); it inherits no
+/// descriptor beyond standard input, output and error.
 public final class ChildProcess: Sendable {
     /// The shell's process ID, which is also the process group ID.
     public let processID: pid_t
@@ -28,8 +30,15 @@ public final class ChildProcess: Sendable {
         let arguments = ["/bin/sh", "-c", command]
         var cArguments: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
         defer { for pointer in cArguments { free(pointer) } }
+        // Only standard input, output and error reach the child: a server it starts in the background
+        // must not hold conform's own descriptors (its sockets, the pipe a caller reads its report
+        // from until end of file) for its whole life.
+        var fileActions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&fileActions)
+        defer { posix_spawn_file_actions_destroy(&fileActions) }
+        _ = clinux_spawn_file_actions_closefrom(&fileActions, 3)
         var processID = pid_t()
-        let status = posix_spawn(&processID, "/bin/sh", nil, &attributes, &cArguments, environ)
+        let status = posix_spawn(&processID, "/bin/sh", &fileActions, &attributes, &cArguments, environ)
         guard status == 0 else { throw TargetError("cannot start /bin/sh -c \(command): \(NetworkError.message(for: status))") }
         return ChildProcess(processID: processID, command: command)
     }

@@ -62,3 +62,31 @@ import Testing
         #expect(!result.output.contains("FAIL"), "no scenario ran: \(result.output)")
     }
 }
+
+/// `conform URL` against the built `reference-server` exactly as shipped: no heartbeat option, so the
+/// Socket.IO defaults (pingInterval 25 s, pingTimeout 20 s). Every wait follows the advertised
+/// heartbeat and the heartbeat scenarios overlap the rest: every scenario decided, exit 0, in about one
+/// heartbeat cycle plus 15 s (the one slow test of this kind: about 50 s).
+@Suite(.serialized) struct ConformAgainstDefaultHeartbeatTests {
+    @Test func referenceServerAtItsDefaultsPassesInAboutOneHeartbeatCycle() async throws {
+        let database = FileManager.default.temporaryDirectory.appendingPathComponent("defaults-\(UUID().uuidString).db").path
+        let server = try ServerProcess("reference-server", arguments: ["--port", "0", "--db", database])
+        defer {
+            server.stop()
+            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: database + suffix) }
+        }
+        let started = Date()
+        let result = try await ConformProcess.run([server.baseURL])
+        let elapsed = Date().timeIntervalSince(started)
+        let lines = result.output.split(separator: "\n").map(String.init)
+        #expect(result.status == 0, "\(result.output.suffix(4000))\n\(result.error.suffix(2000))")
+        #expect(!lines.contains { $0.contains("INCONCLUSIVE") }, "\(result.output.suffix(4000))")
+        #expect(lines.contains { $0.contains("PASS heartbeat/ping-interval") && $0.contains(" s)") }, "the heartbeat waited for the real 25 s cycle")
+        // Skipped: restart and crash (no commands given), and the authentication and origin scenarios
+        // (the server runs without them).
+        #expect(lines.last?.hasSuffix(" passed, 0 failed, 12 skipped") == true, "\(lines.last ?? "")")
+        #expect(lines.contains { $0.hasPrefix("Duration: ") && $0.hasSuffix(" for the whole run") })
+        // One heartbeat cycle (45 s) + 15 s, with room for a starved CI machine.
+        #expect(elapsed < 75, "took \(elapsed) s")
+    }
+}

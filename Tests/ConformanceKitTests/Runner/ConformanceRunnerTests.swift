@@ -199,6 +199,43 @@ import Testing
         #expect(report.exitStatus == .inconclusive)
     }
 
+    @Test func heartbeatBoundScenariosRunBesideTheConcurrencyLimit() async {
+        // With one slot, the two heartbeat-bound waiters must still run at once, and beside the third.
+        let started = Recorder<String>()
+        func waiter(_ id: String, for others: [String], isHeartbeatBound: Bool) -> Scenario {
+            FakeScenario.make(id, isHeartbeatBound: isHeartbeatBound) { _ in
+                started.append(id)
+                for _ in 0..<500 where !Set(others).isSubset(of: started.values) { try await Task.sleep(for: .ms(10)) }
+                if !Set(others).isSubset(of: started.values) { throw ScenarioFailure(expected: "\(others) running", actual: "\(started.values)") }
+            }
+        }
+        let report = await run([
+            waiter("plain", for: ["long/a", "long/b"], isHeartbeatBound: false),
+            waiter("long/a", for: ["long/b", "plain"], isHeartbeatBound: true),
+            waiter("long/b", for: ["long/a", "plain"], isHeartbeatBound: true),
+        ], RunnerOptions(concurrency: 1, runToken: "t"))
+        #expect(report.results.map(\.verdict) == [.pass, .pass, .pass])
+        #expect(started.values.prefix(2).sorted() == ["long/a", "long/b"], "heartbeat-bound scenarios start first: \(started.values)")
+    }
+
+    @Test func scenarioTimeoutGrowsWithTheAdvertisedHeartbeat() async {
+        // 50 ms base; a session told pingInterval 100 + pingTimeout 50 grows it by 2 × 150 ms.
+        let report = await run([
+            FakeScenario.make("heartbeat/told") { context in
+                context.noteHeartbeat(pingInterval: 100, pingTimeout: 50)
+                try await Task.sleep(for: .ms(250))
+            },
+            FakeScenario.make("heartbeat/told-and-stuck") { context in
+                context.noteHeartbeat(pingInterval: 100, pingTimeout: 50)
+                try await Task.sleep(for: .seconds(30))
+            },
+            FakeScenario.make("heartbeat/untold") { _ in try await Task.sleep(for: .ms(250)) },
+        ], RunnerOptions(runToken: "t", scenarioTimeout: .ms(50)))
+        #expect(report.results.map(\.verdict.name) == ["pass", "inconclusive", "inconclusive"])
+        #expect(report.results[1].verdict.reason == "did not finish within 350 ms")
+        #expect(report.results[2].verdict.reason == "did not finish within 50 ms")
+    }
+
     @Test func timeoutFactorScalesTheScenarioTimeout() async {
         let options = RunnerOptions(runToken: "t", timeoutFactor: 100, scenarioTimeout: .ms(20))
         #expect(options.effectiveScenarioTimeout == .seconds(2))

@@ -23,11 +23,12 @@ final class Recorder<Element: Sendable>: Sendable {
 enum FakeScenario {
     static func make(
         _ id: String, area: ScenarioArea = .join, requirements: [String] = ["JOIN-1"], prerequisites: [String] = [],
-        isExclusive: Bool = false, needs: Set<Capability> = [], body: @escaping @Sendable (ScenarioContext) async throws -> Void = { _ in }
+        isExclusive: Bool = false, isHeartbeatBound: Bool = false, needs: Set<Capability> = [],
+        body: @escaping @Sendable (ScenarioContext) async throws -> Void = { _ in }
     ) -> Scenario {
         Scenario(
             id: id, title: "Title of \(id)", area: area, requirements: requirements, transports: [.webSocket],
-            prerequisites: prerequisites, isExclusive: isExclusive, needs: needs, body: body
+            prerequisites: prerequisites, isExclusive: isExclusive, isHeartbeatBound: isHeartbeatBound, needs: needs, body: body
         )
     }
 
