@@ -11,6 +11,7 @@ let package = Package(
     products: [
         .executable(name: "conform", targets: ["conform"]),
         .executable(name: "reference-server", targets: ["reference-server"]),
+        .executable(name: "protocol-test-server", targets: ["protocol-test-server"]),
         .library(name: "ConformanceKit", targets: ["ConformanceKit"]),
         .library(name: "ReferenceServer", targets: ["ReferenceServer"]),
         .library(name: "WireCodecs", targets: ["WireCodecs"]),
@@ -33,6 +34,9 @@ let package = Package(
             linkerSettings: [.linkedLibrary("m")]
         ),
         .executableTarget(name: "reference-server", dependencies: ["ReferenceServer"], path: "Sources/reference-server"),
+        // The server the official Socket.IO protocol suites test: the same Engine.IO and Socket.IO layers, no messenger.
+        .executableTarget(
+            name: "protocol-test-server", dependencies: ["ReferenceServer", "NetworkCore"], path: "Sources/protocol-test-server"),
         .target(name: "ConformanceKit", dependencies: ["WireCodecs", "NetworkCore", "CLinux"], path: "Sources/ConformanceKit"),
         .executableTarget(
             name: "conform",
