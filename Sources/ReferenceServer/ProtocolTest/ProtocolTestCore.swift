@@ -57,8 +57,9 @@ final class ProtocolTestCore: ServerConnectionCore {
     /// How long after its CONNECT answer a socket gets `auth`. Node's WebSocket transport writes the
     /// next packet only once the previous write has completed, so the two arrive in separate reads; the
     /// suites rely on it (two one-shot listeners, and `ws` 8 fires every message of one read at once,
-    /// losing the second). Sent in the same loop iteration, the two frames share one read.
-    static let authDelay: Duration = .milliseconds(2)
+    /// losing the second). Sent in the same loop iteration, the two frames share one read; 20 ms leaves
+    /// a client on a busy CI machine time to read the first alone.
+    static let authDelay: Duration = .milliseconds(20)
 
     struct Work {
         var effects: [Effect] = []
