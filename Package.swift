@@ -6,6 +6,7 @@ import PackageDescription
 //          \_____________________________|_____________________________/
 //                  ReferenceServer                ConformanceKit (codecs + core only)
 //                  reference-server (exe)         conform (exe; embeds ReferenceServer for the self-check)
+//                  protocol-test-server (exe; the official Socket.IO suites' test server, no messenger)
 let package = Package(
     name: "MessengerProtocol",
     products: [
