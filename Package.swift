@@ -6,11 +6,13 @@ import PackageDescription
 //          \_____________________________|_____________________________/
 //                  ReferenceServer                ConformanceKit (codecs + core only)
 //                  reference-server (exe)         conform (exe; embeds ReferenceServer for the self-check)
+//                  protocol-test-server (exe; the official Socket.IO suites' test server, no messenger)
 let package = Package(
     name: "MessengerProtocol",
     products: [
         .executable(name: "conform", targets: ["conform"]),
         .executable(name: "reference-server", targets: ["reference-server"]),
+        .executable(name: "protocol-test-server", targets: ["protocol-test-server"]),
         .library(name: "ConformanceKit", targets: ["ConformanceKit"]),
         .library(name: "ReferenceServer", targets: ["ReferenceServer"]),
         .library(name: "WireCodecs", targets: ["WireCodecs"]),
@@ -33,6 +35,9 @@ let package = Package(
             linkerSettings: [.linkedLibrary("m")]
         ),
         .executableTarget(name: "reference-server", dependencies: ["ReferenceServer"], path: "Sources/reference-server"),
+        // The server the official Socket.IO protocol suites test: the same Engine.IO and Socket.IO layers, no messenger.
+        .executableTarget(
+            name: "protocol-test-server", dependencies: ["ReferenceServer", "NetworkCore"], path: "Sources/protocol-test-server"),
         .target(name: "ConformanceKit", dependencies: ["WireCodecs", "NetworkCore", "CLinux"], path: "Sources/ConformanceKit"),
         .executableTarget(
             name: "conform",

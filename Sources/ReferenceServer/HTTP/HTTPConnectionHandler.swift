@@ -23,7 +23,7 @@ final class HTTPConnectionHandler: ConnectionHandler {
         var requestHead: HTTPRequestHead?
     }
 
-    private let core: ServerCore
+    private let core: any ServerConnectionCore
     private var parser: HTTPRequestParser
     private var slots: [Slot] = []
     private var nextSequence: UInt64 = 0
@@ -40,7 +40,7 @@ final class HTTPConnectionHandler: ConnectionHandler {
     /// The connection this handler serves (weak: the connection owns its handler).
     private weak var connection: Connection?
 
-    init(core: ServerCore, connection: Connection) {
+    init(core: any ServerConnectionCore, connection: Connection) {
         self.core = core
         self.connection = connection
         self.parser = HTTPRequestParser(limits: core.configuration.limits)

@@ -203,6 +203,8 @@ extension ServerCore {
             switch action {
             case .send(let packet):
                 sendMessage(packet.encoded(), sid: sid, state: &state, work: &work)
+            case .sendAttachment:
+                break  // The messenger emits no binary events.
             case .connectRequested(let auth):
                 connectRequested(auth: auth, sid: sid, state: &state, work: &work)
             case .connected(let socketID, _):

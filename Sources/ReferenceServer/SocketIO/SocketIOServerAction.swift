@@ -4,6 +4,9 @@ import WireCodecs
 public enum SocketIOServerAction: Sendable, Equatable {
     /// Encode this packet and send it as an Engine.IO `message` on the underlying session.
     case send(SocketIOPacket)
+    /// Send these bytes as an Engine.IO binary message: the next attachment of the binary packet
+    /// just sent (`emit`/`acknowledge` with attachments).
+    case sendAttachment([UInt8])
     /// A client asks to connect to `/` with this auth payload (`requiresConnectApproval` only):
     /// answer with `approveConnect()` or `refuseConnect(message:)`.
     case connectRequested(auth: JSONValue?)

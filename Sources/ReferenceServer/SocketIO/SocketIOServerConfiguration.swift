@@ -12,13 +12,20 @@ public struct SocketIOServerConfiguration: Sendable, Equatable {
     /// (`.connectRequested`) instead of being answered at once, as socket.io middleware does (Spec AUTH-2).
     /// Default false.
     public var requiresConnectApproval: Bool
+    /// The namespace the session serves: a CONNECT to any other is answered
+    /// `CONNECT_ERROR {"message":"Invalid namespace"}`, and every packet the session sends carries it.
+    /// An owner offering several namespaces runs one session per namespace (`ProtocolTestCore`).
+    /// Default `/`.
+    public var namespace: String
 
     public init(
-        maxAttachments: Int = WireLimits.standard.socketIOMaxAttachments, connectTimeout: Int = 45_000, requiresConnectApproval: Bool = false
+        maxAttachments: Int = WireLimits.standard.socketIOMaxAttachments, connectTimeout: Int = 45_000, requiresConnectApproval: Bool = false,
+        namespace: String = "/"
     ) {
         self.maxAttachments = maxAttachments
         self.connectTimeout = connectTimeout
         self.requiresConnectApproval = requiresConnectApproval
+        self.namespace = namespace
     }
 
     /// The defaults.

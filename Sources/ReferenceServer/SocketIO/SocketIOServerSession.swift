@@ -5,8 +5,8 @@ import WireCodecs
 /// Socket.IO v5 "Exchange protocol" (connection to a namespace, sending and receiving data,
 /// acknowledgement, disconnection); where the document is silent it follows the Node.js
 /// socket.io server (`lib/client.ts`, `lib/socket.ts`) and socket-io-parser's payload checks.
-/// Only the main namespace `/` exists: a CONNECT elsewhere is answered
-/// `CONNECT_ERROR {"message":"Invalid namespace"}`. Inputs are decoded packets (or the news
+/// One session serves one namespace (`configuration.namespace`, default `/`): a CONNECT elsewhere is
+/// answered `CONNECT_ERROR {"message":"Invalid namespace"}`. Inputs are decoded packets (or the news
 /// that decoding failed); outputs are actions. The clock is passed in.
 public struct SocketIOServerSession: Sendable {
     public typealias Action = SocketIOServerAction
@@ -26,7 +26,7 @@ public struct SocketIOServerSession: Sendable {
     public let engineIOSessionID: String
     public let configuration: SocketIOServerConfiguration
     /// The socket id given to the client at CONNECT (distinct from the Engine.IO sid), while
-    /// connected to `/`.
+    /// connected to the session's namespace.
     public private(set) var socketID: String?
     /// Set once the whole session (Engine.IO included) is over or being closed.
     public private(set) var isClosed = false
@@ -158,14 +158,17 @@ public struct SocketIOServerSession: Sendable {
         guard !isClosed, pendingConnectAuth != nil else { return [] }
         pendingConnectAuth = nil
         let error = JSONValue.object([JSONMember("message", .string(message))])
-        return [.send(SocketIOPacket(type: .connectError, namespace: "/", data: error))]
+        return [.send(SocketIOPacket(type: .connectError, namespace: configuration.namespace, data: error))]
     }
 
     /// Emits an event to the client: `2["name",...arguments]`. Nothing when not connected.
-    public mutating func emit(_ event: String, _ arguments: [JSONValue]) throws(EmitError) -> [Action] {
+    ///
+    /// With `attachments` (the arguments holding `{"_placeholder":true,"num":N}` objects) it is a
+    /// BINARY_EVENT `5<count>-[...]` followed by one `.sendAttachment` per attachment.
+    public mutating func emit(_ event: String, _ arguments: [JSONValue], attachments: [[UInt8]] = []) throws(EmitError) -> [Action] {
         guard !Self.reservedEventNames.contains(event) else { throw .reservedEventName(event) }
         guard isConnected, !isClosed else { return [] }
-        return [.send(SocketIOPacket(type: .event, data: .array([.string(event)] + arguments)))]
+        return packet(.event, data: .array([.string(event)] + arguments), ackID: nil, attachments: attachments)
     }
 
     /// Emits an event that asks for an acknowledgement: `2<id>["name",...]`.
@@ -178,16 +181,17 @@ public struct SocketIOServerSession: Sendable {
         let id = nextAckID
         nextAckID = nextAckID == Int.max ? 0 : nextAckID + 1
         pendingServerAcks.insert(id)
-        return (id, [.send(SocketIOPacket(type: .event, data: .array([.string(event)] + arguments), ackID: id))])
+        return (id, packet(.event, data: .array([.string(event)] + arguments), ackID: id, attachments: []))
     }
 
     /// Answers an event the client emitted with an ack id: `3<id>[...arguments]`.
     ///
     /// Each id is answered at most once (Node's `sent` flag); unknown or repeated ids, or a
     /// disconnected socket, give no actions.
-    public mutating func acknowledge(_ ackID: Int, with arguments: [JSONValue]) -> [Action] {
+    /// With `attachments` it is a BINARY_ACK `6<count>-<id>[...]` followed by the attachments.
+    public mutating func acknowledge(_ ackID: Int, with arguments: [JSONValue], attachments: [[UInt8]] = []) -> [Action] {
         guard isConnected, !isClosed, pendingClientAcks.remove(ackID) != nil else { return [] }
-        return [.send(SocketIOPacket(type: .ack, data: .array(arguments), ackID: ackID))]
+        return packet(.ack, data: .array(arguments), ackID: ackID, attachments: attachments)
     }
 
     /// Disconnects the socket from the server side: sends DISCONNECT (`1`), reports
@@ -196,7 +200,7 @@ public struct SocketIOServerSession: Sendable {
         guard !isClosed else { return [] }
         var actions: [Action] = []
         if isConnected {
-            actions.append(.send(SocketIOPacket(type: .disconnect)))
+            actions.append(.send(SocketIOPacket(type: .disconnect, namespace: configuration.namespace)))
             actions.append(.disconnected(reason: .serverNamespaceDisconnect))
             resetSocket()
         }
@@ -210,9 +214,18 @@ public struct SocketIOServerSession: Sendable {
 
     // MARK: - Internals
 
+    /// An EVENT or ACK in the session's namespace; with attachments its binary form and the attachments.
+    private func packet(_ type: SocketIOPacketType, data: JSONValue, ackID: Int?, attachments: [[UInt8]]) -> [Action] {
+        let binaryType: SocketIOPacketType = type == .ack ? .binaryAck : .binaryEvent
+        let packet = SocketIOPacket(
+            type: attachments.isEmpty ? type : binaryType, namespace: configuration.namespace, data: data, ackID: ackID,
+            attachmentCount: attachments.count)
+        return [.send(packet)] + attachments.map { .sendAttachment($0) }
+    }
+
     /// Routes a complete packet, as socket.io `Client.ondecoded` then `Socket._onpacket`.
     private mutating func dispatch(_ packet: SocketIOPacket, attachments: [[UInt8]], now: EngineIOInstant) -> [Action] {
-        let hasSocket = packet.namespace == "/" && isConnected
+        let hasSocket = packet.namespace == configuration.namespace && isConnected
         if !hasSocket && packet.type == .connect {
             return connect(packet)
         }
@@ -240,7 +253,7 @@ public struct SocketIOServerSession: Sendable {
     }
 
     private mutating func connect(_ packet: SocketIOPacket) -> [Action] {
-        guard packet.namespace == "/" else {
+        guard packet.namespace == configuration.namespace else {
             let error = JSONValue.object([JSONMember("message", .string("Invalid namespace"))])
             return [.send(SocketIOPacket(type: .connectError, namespace: packet.namespace, data: error))]
         }
@@ -257,7 +270,7 @@ public struct SocketIOServerSession: Sendable {
         socketID = id
         connectDeadline = nil
         return [
-            .send(SocketIOPacket(type: .connect, data: .object([JSONMember("sid", .string(id))]))),
+            .send(SocketIOPacket(type: .connect, namespace: configuration.namespace, data: .object([JSONMember("sid", .string(id))]))),
             .connected(socketID: id, auth: auth),
         ]
     }

@@ -8,14 +8,14 @@ import WireCodecs
 /// A protocol error closes with the error's code (1002, 1007, 1009); a message over `maxPayload`
 /// closes with 1009 (Spec TRANSPORT-6, ROBUST-5). Only this connection is affected.
 final class WebSocketConnectionHandler: ConnectionHandler {
-    private let core: ServerCore
+    private let core: any ServerConnectionCore
     private var parser: WebSocketMessageParser
     /// The Engine.IO session this WebSocket carries; nil when it was refused.
     private(set) var sid: String?
     private var isClosing = false
     private var hasLoggedOpen = false
 
-    init(core: ServerCore, limits: WireLimits) {
+    init(core: any ServerConnectionCore, limits: WireLimits) {
         self.core = core
         var parserLimits = limits
         let maxPayload = limits.engineIOMaxPayload
