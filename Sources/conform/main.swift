@@ -70,7 +70,8 @@ var commandTarget: CommandTarget?
 var temporaryDirectory: String?
 if !options.nodes.isEmpty {
     let cluster = ClusterTarget(
-        nodes: options.nodes, restartCommand: options.restartCommand, crashCommand: options.crashCommand, startTimeout: options.startTimeout)
+        nodes: options.nodes, restartCommand: options.restartCommand, crashCommand: options.crashCommand,
+        databaseRestartCommand: options.databaseRestartCommand, startTimeout: options.startTimeout)
     print("conform: \(options.nodes.count) nodes, sessions and POSTs spread over them: \(options.nodes.joined(separator: " "))")
     target = cluster
 } else if let serverCommand = options.serverCommand, let url = options.targetURL {

@@ -6,8 +6,8 @@ import Testing
 
 /// Clustered deployments with one fault (docs/cluster.md): three reference-server nodes on one
 /// throwaway PostgreSQL database, the whole catalogue through `ClusterTarget` (`conform --node ×3`),
-/// which must fail. Not in `MutantCatalog` (whose mutants are single servers); the faults that need a
-/// database restart to show are proven by `PostgreSQLMessageStoreTests` at the store's level.
+/// which must fail (the CLUSTER scenarios skipped: this run grants no capability). The cluster mutants
+/// of `MutantCatalog` (`Mutants+Cluster.swift`) run the CLUSTER scenarios with exact expectations.
 @Suite(.serialized) struct ClusterMutantTests {
     /// How a node's store is made: a fault of the deployment.
     struct ClusterMutant: Sendable, CustomStringConvertible {

@@ -1,4 +1,5 @@
 import ConformanceKit
+import MessageStore
 import ReferenceServer
 
 /// A deliberately broken server: the reference server with exactly one fault injected through
@@ -29,11 +30,21 @@ struct Mutant: Sendable, CustomStringConvertible {
     var isAuthenticated: Bool
     /// Builds the hooks for one run (fresh state each time).
     var hooks: @Sendable (MutantWorld) -> ServerHooks
+    /// A fault of a clustered deployment: how each node's store is made on the run's database URL. Such a
+    /// mutant runs as three nodes on one throwaway PostgreSQL (`ClusterMutantTarget`), and only the
+    /// CLUSTER scenarios run against it (the whole catalogue through three nodes is `ClusterMutantTests`).
+    var clusterStore: ClusterStore?
+
+    typealias ClusterStore = @Sendable (_ url: String, _ configuration: StoreConfiguration) throws(StorageError) -> any ServerMessageStore
+
+    var isCluster: Bool { clusterStore != nil }
 
     init(
         _ name: String, fault: String, breaks: [String], fails: [String], skips: [String] = [], mayFail: [String] = [],
-        concurrency: Int = 4, isAuthenticated: Bool = false, hooks: @escaping @Sendable (MutantWorld) -> ServerHooks
+        concurrency: Int = 4, isAuthenticated: Bool = false,
+        hooks: @escaping @Sendable (MutantWorld) -> ServerHooks = { _ in ServerHooks() }, clusterStore: ClusterStore? = nil
     ) {
+        self.clusterStore = clusterStore
         self.mayFail = Set(mayFail)
         self.concurrency = concurrency
         self.isAuthenticated = isAuthenticated
@@ -52,13 +63,17 @@ struct Mutant: Sendable, CustomStringConvertible {
     /// The verdict of a scenario the mutant lists nothing for: PASS, or SKIP when the run cannot or
     /// must not run it (AUTH and ORIGIN scenarios without authentication, JOIN-6 with it).
     func defaultOutcome(of scenario: Scenario) -> String {
-        let capabilities = Mutant.capabilities(isAuthenticated: isAuthenticated)
+        let capabilities = Mutant.capabilities(isAuthenticated: isAuthenticated, isCluster: isCluster)
         return ConformanceRunner.capabilityReason(scenario, capabilities: capabilities) == nil ? "PASS" : Outcome.skip.rawValue
     }
 
-    static func capabilities(isAuthenticated: Bool) -> Set<Capability> {
-        isAuthenticated ? [.restart, .crash, .authentication, .originAllowList] : [.restart, .crash]
+    static func capabilities(isAuthenticated: Bool, isCluster: Bool = false) -> Set<Capability> {
+        if isCluster { return [.restart, .crash, .cluster, .databaseRestart] }
+        return isAuthenticated ? [.restart, .crash, .authentication, .originAllowList] : [.restart, .crash]
     }
+
+    /// The scenarios a mutant's run executes: the whole catalogue, or for a cluster mutant the CLUSTER ones.
+    var scenarios: [Scenario] { isCluster ? ScenarioCatalog.all.filter { $0.area == .cluster } : ScenarioCatalog.all }
 
     /// The secret, leeway and allowed origin of authenticated mutant runs.
     static let secret = Array("mutant-shared-secret".utf8)

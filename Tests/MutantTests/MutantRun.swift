@@ -48,17 +48,24 @@ struct MutantRun: Sendable {
     /// Runs the whole catalogue (restart and crash included) against a fresh server carrying the mutant.
     static func run(_ mutant: Mutant) async -> MutantRun {
         let started = ContinuousClock.now
-        let target: MutantServerTarget
+        let target: any MutantTarget
         do {
-            target = try MutantServerTarget(mutant: mutant)
+            if let clusterStore = mutant.clusterStore {
+                target = try await offThePool { () -> Result<ClusterMutantTarget, any Error> in
+                    Result { try ClusterMutantTarget(nodeCount: 3, makeStore: clusterStore) }
+                }.get()
+            } else {
+                target = try MutantServerTarget(mutant: mutant)
+            }
         } catch {
-            let verdicts = Dictionary(uniqueKeysWithValues: ScenarioCatalog.all.map { ($0.id, "INCONCLUSIVE") })
+            let verdicts = Dictionary(uniqueKeysWithValues: mutant.scenarios.map { ($0.id, "INCONCLUSIVE") })
             return MutantRun(mutant: mutant, verdicts: verdicts, reasons: ["*": "server did not start: \(error)"], duration: .zero)
         }
         let runner = ConformanceRunner(
-            scenarios: ScenarioCatalog.all,
+            scenarios: mutant.scenarios,
             options: RunnerOptions(
-                concurrency: mutant.concurrency, seed: 7, scenarioTimeout: .seconds(30), capabilities: [.restart, .crash],
+                concurrency: mutant.concurrency, seed: 7, scenarioTimeout: .seconds(30),
+                capabilities: Mutant.capabilities(isAuthenticated: false, isCluster: mutant.isCluster),
                 authentication: mutant.isAuthenticated ? KitAuthentication(secret: Mutant.secret, leewaySeconds: Mutant.leewaySeconds) : nil,
                 allowedOrigin: mutant.isAuthenticated ? Mutant.allowedOrigin : nil),
             target: target)

@@ -11,7 +11,12 @@ import Synchronization
 /// `MemoryMessageStore` (if the mutant uses one) loses what it acknowledged but had not committed, then
 /// the server stops and starts again. With the real SQLite store a 201 follows the commit, so an orderly
 /// stop loses nothing a crash would keep.
-final class MutantServerTarget: ServerTarget {
+/// What a mutant run needs of its server: a target the kit drives, stopped after the run.
+protocol MutantTarget: ServerTarget {
+    func stop() async
+}
+
+final class MutantServerTarget: MutantTarget {
     let directory: String
     let port: Int
     private let configuration: ServerConfiguration

@@ -92,6 +92,13 @@ public final class ThrowawayPostgreSQL: Sendable {
         try run("pg_ctl", ["-D", directory + "/data", "-m", mode, "-w", "-t", "60", "stop"])
     }
 
+    /// A shell command that restarts this server (`pg_ctl restart -m fast`, as `postgres` when root), for
+    /// `conform --database-restart-command`.
+    public func restartCommand() -> String {
+        let command = "\(binDirectory)/pg_ctl -D \(directory)/data -l \(directory)/log -m fast -w -t 60 restart > /dev/null"
+        return geteuid() == 0 ? "/usr/sbin/runuser -u postgres -- /bin/sh -c '\(command)'" : command
+    }
+
     /// Stops (ignoring a server already stopped) and removes the directory.
     public func destroy() {
         _ = try? stop(mode: "immediate")

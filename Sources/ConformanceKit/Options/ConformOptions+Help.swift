@@ -31,6 +31,10 @@ extension ConformOptions {
                                    positional URL): every scenario's sessions and POSTs are spread over
                                    the nodes (seeded; each choice is in the wire trace). {node} in the
                                    restart and crash commands is the node's URL; each acts on the next node.
+                                   Two or more enable the CLUSTER scenarios.
+          --database-restart-command CMD
+                                   Restart the deployment's database (with --node): enables the scenario
+                                   that restarts it under load (Spec CLUSTER-4).
 
         Authentication and origins (Spec section 11):
           --auth-secret-file PATH  The HS256 secret the server shares with its backend (one trailing line

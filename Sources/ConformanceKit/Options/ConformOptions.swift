@@ -41,6 +41,8 @@ public struct ConformOptions: Sendable, Equatable {
     public var expectationsPath: String?
     public var restartCommand: String?
     public var crashCommand: String?
+    /// Restarts the deployment's database (`--database-restart-command`, with `--node`).
+    public var databaseRestartCommand: String?
     public var isVerbose = false
     /// The file holding the secret shared with a server that requires authentication (Spec AUTH-1).
     public var authSecretFile: String?
@@ -58,6 +60,8 @@ public struct ConformOptions: Sendable, Equatable {
         var capabilities: Set<Capability> = []
         if restartCommand != nil { capabilities.insert(.restart) }
         if crashCommand != nil { capabilities.insert(.crash) }
+        if nodes.count > 1 { capabilities.insert(.cluster) }
+        if databaseRestartCommand != nil { capabilities.insert(.databaseRestart) }
         return capabilities
     }
 
@@ -110,6 +114,7 @@ public struct ConformOptions: Sendable, Equatable {
             case "--node": options.nodes.append(try url(value()))
             case "--restart-command": options.restartCommand = try nonEmpty(name, value())
             case "--crash-command": options.crashCommand = try nonEmpty(name, value())
+            case "--database-restart-command": options.databaseRestartCommand = try nonEmpty(name, value())
             case "--start-timeout": options.startTimeout = try seconds(name, value())
             case "--timeout": options.scenarioTimeout = try seconds(name, value())
             case "--timeout-factor": options.timeoutFactor = try positiveNumber(name, value(), maximum: 1_000)
@@ -134,6 +139,9 @@ public struct ConformOptions: Sendable, Equatable {
         }
         if !options.nodes.isEmpty && (options.targetURL != nil || options.serverCommand != nil) {
             throw ConformUsageError("--node names every entry point of the deployment; give no URL or --server-command with it")
+        }
+        if options.databaseRestartCommand != nil && options.nodes.isEmpty {
+            throw ConformUsageError("--database-restart-command needs the deployment's entry points (--node URL, repeated)")
         }
         return options
     }

@@ -9,6 +9,10 @@ public enum Capability: String, Sendable, Equatable, Hashable, Codable, CaseIter
     case authentication
     /// An origin on the server's allow-list (`--allowed-origin`); Spec ORIGIN-1, ORIGIN-2.
     case originAllowList
+    /// Several entry points of one deployment (`--node` at least twice); Spec CLUSTER-1..5.
+    case cluster
+    /// Restart of the deployment's database (`--database-restart-command`); Spec CLUSTER-4.
+    case databaseRestart
 
     /// The command-line option that grants this capability.
     public var option: String {
@@ -17,6 +21,8 @@ public enum Capability: String, Sendable, Equatable, Hashable, Codable, CaseIter
         case .crash: "--crash-command"
         case .authentication: "--auth-secret-file"
         case .originAllowList: "--allowed-origin"
+        case .cluster: "--node ×2 or more"
+        case .databaseRestart: "--database-restart-command"
         }
     }
 

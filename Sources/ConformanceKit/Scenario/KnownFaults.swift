@@ -216,5 +216,20 @@ public enum KnownFaults {
         "origin/foreign-origin-refused": [
             "checks Origin on /messages only: polling and WebSocket upgrades from any origin",
         ],
+        "cluster/cross-node-delivery": [
+            "a node delivers live only the messages POSTed to it, never other nodes' commits",
+        ],
+        "cluster/same-order-across-nodes": [
+            "takes ids at INSERT without the commit lock and delivers live in commit order, while history lists by id",
+        ],
+        "cluster/history-order-across-nodes": [
+            "takes ids at INSERT without the commit lock and delivers live in commit order, while history lists by id",
+        ],
+        "cluster/database-restart": [
+            "after reconnecting to the database, a node resumes from the newest commit and never delivers what was committed while it was away",
+        ],
+        "cluster/node-crash": [
+            "a node answers 201 after its INSERT, before the COMMIT",
+        ],
     ]
 }

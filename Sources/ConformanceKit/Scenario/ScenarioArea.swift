@@ -18,6 +18,7 @@ public enum ScenarioArea: String, Sendable, Equatable, Hashable, Codable, CaseIt
     case robustness
     case `extension`
     case authentication
+    case cluster
 
     /// The name reports print, e.g. `Exactly once`.
     public var displayName: String {
@@ -38,6 +39,7 @@ public enum ScenarioArea: String, Sendable, Equatable, Hashable, Codable, CaseIt
         case .robustness: "Robustness"
         case .extension: "Extension"
         case .authentication: "Authentication"
+        case .cluster: "Cluster"
         }
     }
 

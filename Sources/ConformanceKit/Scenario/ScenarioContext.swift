@@ -90,6 +90,10 @@ public final class ScenarioContext: Sendable {
     /// unchanged), noted in the wire trace under `label`.
     public func entryPoint(for label: String) -> String {
         let entryPoints = target.entryPoints
+        if let pinned = Self.pinnedEntryPoint {
+            wireTrace.append(session: label, .note, "entry point \(pinned) (chosen by the scenario)")
+            return pinned
+        }
         guard entryPoints.count > 1 else { return target.baseURL }
         let draw = state.withLock { state -> UInt64 in
             state.entryPointCounter += 1
@@ -98,6 +102,16 @@ public final class ScenarioContext: Sendable {
         let entryPoint = entryPoints[Int(draw % UInt64(entryPoints.count))]
         wireTrace.append(session: label, .note, "entry point \(entryPoint)")
         return entryPoint
+    }
+
+    /// The entry point sessions and requests opened inside `on(_:_:)` use; a task-local, so the tasks a
+    /// body starts inherit it.
+    @TaskLocal static var pinnedEntryPoint: String?
+
+    /// Runs `body` with every session and request it opens sent to `entryPoint` (the CLUSTER scenarios
+    /// choose the node of each session and POST instead of drawing it).
+    public func on<Value>(_ entryPoint: String, _ body: () async throws -> Value) async rethrows -> Value {
+        try await Self.$pinnedEntryPoint.withValue(entryPoint) { try await body() }
     }
 
     /// Every message this scenario sent so far, in invocation order.

@@ -13,10 +13,17 @@ public protocol ServerTarget: Sendable {
     func restart() async throws
     /// Kills the server process (`kill -9`), starts it again and returns when it serves (capability `.crash`).
     func crash() async throws
+    /// Restarts the deployment's database and returns when the command finished (capability
+    /// `.databaseRestart`); the nodes keep running. Default: inconclusive.
+    func restartDatabase() async throws
 }
 
 extension ServerTarget {
     public var entryPoints: [String] { [baseURL] }
+
+    public func restartDatabase() async throws {
+        throw ScenarioInconclusive("the run cannot restart the database (needs \(Capability.databaseRestart.option))")
+    }
 }
 
 /// A target known only by its URL: it can neither restart nor crash the server.

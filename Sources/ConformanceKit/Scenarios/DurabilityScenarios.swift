@@ -35,21 +35,26 @@ enum DurabilityScenarios {
         try context.expectCleanDelivery(sessions: [session], expected: "every acknowledged message once in all_messages after the restart")
     }
 
-    /// Four writers POST to one receiver while the target is crashed (kill -9) and restarted.
-    static func crashUnderLoad(_ context: ScenarioContext, receiver: String) async throws -> [PostResult] {
+    /// Writers POST to one receiver while the target is crashed (kill -9) and restarted: four whose entry
+    /// points are drawn, or one per element of `entryPoints` (nil: drawn) sending all its POSTs there.
+    static func crashUnderLoad(_ context: ScenarioContext, receiver: String, entryPoints: [String?] = [nil, nil, nil, nil]) async throws -> [PostResult] {
         let accepted = SharedCounter()
         let stop = SharedFlag()
-        let writers = (0..<4).map { index in
+        let writers = entryPoints.enumerated().map { index, entryPoint in
             Task { () -> [PostResult] in
                 let sender = context.uniqueUser("writer\(index)")
-                var results: [PostResult] = []
-                while !stop.isSet {
-                    guard let result = try? await context.post(sender: sender, receiver: receiver, content: context.nonce()) else { break }
-                    results.append(result)
-                    if result.status == 201 { accepted.increment() }
-                    if result.status == nil { break }  // the server went away: this POST is indeterminate
+                let write = { () async -> [PostResult] in
+                    var results: [PostResult] = []
+                    while !stop.isSet {
+                        guard let result = try? await context.post(sender: sender, receiver: receiver, content: context.nonce()) else { break }
+                        results.append(result)
+                        if result.status == 201 { accepted.increment() }
+                        if result.status == nil { break }  // the server went away: this POST is indeterminate
+                    }
+                    return results
                 }
-                return results
+                guard let entryPoint else { return await write() }
+                return await context.on(entryPoint) { await write() }
             }
         }
         await accepted.wait(until: 100, deadline: ContinuousClock.now + context.timeout(.seconds(10)))

@@ -20,5 +20,6 @@ public enum ScenarioCatalog {
             + ExtensionScenarios.all
             + AuthenticationScenarios.all
             + OriginScenarios.all
+            + ClusterScenarios.all
     }
 }

@@ -3,7 +3,7 @@
 /// The requirements of `Spec/SPEC.md`, embedded so `conform` can quote them without the source tree.
 public enum RequirementCatalog {
     /// The Spec version these requirements come from.
-    public static let specVersion = "1.2"
+    public static let specVersion = "1.3"
 
     public static let all: [Requirement] = [
         Requirement(id: "TRANSPORT-1", level: .must, text: "The server MUST serve Engine.IO v4 at the path `/socket.io/` and Socket.IO v5 on the namespace `/`, so that a client that connects and sends CONNECT receives a CONNECT answer carrying an object with a string `sid`."),
@@ -75,6 +75,11 @@ public enum RequirementCatalog {
         Requirement(id: "AUTH-8", level: .must, condition: "AUTH-1", text: "A `POST /messages` whose valid token's `sub` is not the body's `sender` MUST be answered 403 with a JSON object carrying a string `error`, and nothing MUST be stored or delivered."),
         Requirement(id: "ORIGIN-1", level: .may, text: "A server MAY serve only the origins on an allow-list it is configured with."),
         Requirement(id: "ORIGIN-2", level: .must, condition: "ORIGIN-1", text: "An Engine.IO polling request or WebSocket upgrade whose `Origin` is not on the allow-list MUST be refused with HTTP status 403 and open no session."),
+        Requirement(id: "CLUSTER-1", level: .must, text: "A message accepted on any entry point MUST be delivered as `new_message` to every session bound to its receiver on every entry point."),
+        Requirement(id: "CLUSTER-2", level: .must, text: "Sessions of one receiver on different entry points MUST see that receiver's `new_message` events in the same order, while messages are accepted on several entry points at once."),
+        Requirement(id: "CLUSTER-3", level: .must, text: "The order in which a session on any entry point saw `new_message` events MUST agree with the order of the same messages in a later `all_messages` through any entry point."),
+        Requirement(id: "CLUSTER-4", level: .must, text: "After the deployment's shared store restarts, every entry point MUST accept and deliver again without closing its sessions: every message accepted before, during or after the restart MUST reach every open session of its receiver exactly once, in acceptance order (a message answered with an error, e.g. 503, while the store was away is not accepted)."),
+        Requirement(id: "CLUSTER-5", level: .must, text: "When one entry point's process is killed (`kill -9`) while messages are accepted on every entry point, every message the deployment acknowledged MUST afterwards be listed exactly once in `all_messages` through every entry point."),
     ]
 
     /// The requirement with this ID, or nil.

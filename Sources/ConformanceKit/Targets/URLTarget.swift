@@ -34,6 +34,11 @@ public struct URLTarget: ServerTarget {
     /// Runs `command`, waits for it to exit (a command that keeps running is left to run: it may be
     /// the server itself), then waits until the server answers.
     private func run(_ command: String, what: String) async throws {
+        try await Self.run(command, what: what, baseURL: baseURL, startTimeout: startTimeout)
+    }
+
+    /// Runs `command` as `run(_:what:)` does, then waits until `baseURL` answers.
+    static func run(_ command: String, what: String, baseURL: String, startTimeout: Duration) async throws {
         let started = ContinuousClock.now
         let process: ChildProcess
         do {

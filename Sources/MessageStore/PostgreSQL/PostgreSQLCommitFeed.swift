@@ -16,7 +16,14 @@ final class PostgreSQLCommitFeed: Sendable {
         var lastDeliveredID: Int64
         /// This node's messages inserted (ids from RETURNING) whose transaction may still commit.
         var awaiting: [Int64: MessageWriter.Completion] = [:]
+        /// Mutant `deliversInCommitOrder` only: ids handed over within `commitOrderWindow` below the mark.
+        var recentlyDelivered: Set<Int64> = []
+        /// Mutant `deliversInCommitOrder` only: the newest id when the store opened (older ones are history).
+        var openedAtID: Int64 = 0
     }
+
+    /// Mutant `deliversInCommitOrder`: how far below the high-water mark a late commit is still handed over.
+    static let commitOrderWindow: Int64 = 1_000
 
     /// Rows read per catch-up query.
     static let pageSize: Int64 = 1_000
@@ -26,12 +33,16 @@ final class PostgreSQLCommitFeed: Sendable {
     private let otherNodeCommitted: @Sendable (StoredMessage) -> Void
     /// Test hook for the cluster mutants: whether the listener catches up after (re)connecting.
     let catchesUpOnConnect: Bool
+    /// Test hook for the cluster mutants: hand over each commit when it becomes visible (commit order),
+    /// including ids below the high-water mark, instead of strictly in id order.
+    let deliversInCommitOrder: Bool
 
-    init(lastDeliveredID: Int64, configuration: StoreConfiguration, catchesUpOnConnect: Bool = true) {
-        state = Mutex(State(lastDeliveredID: lastDeliveredID))
+    init(lastDeliveredID: Int64, configuration: StoreConfiguration, catchesUpOnConnect: Bool = true, deliversInCommitOrder: Bool = false) {
+        state = Mutex(State(lastDeliveredID: lastDeliveredID, openedAtID: lastDeliveredID))
         deliverCompletions = configuration.deliverCompletions
         otherNodeCommitted = configuration.otherNodeCommitted
         self.catchesUpOnConnect = catchesUpOnConnect
+        self.deliversInCommitOrder = deliversInCommitOrder
     }
 
     /// The largest id handed over.
@@ -54,21 +65,39 @@ final class PostgreSQLCommitFeed: Sendable {
         state.withLock { state in ids.compactMap { state.awaiting.removeValue(forKey: $0) } }
     }
 
+    /// Mutant `skipsCatchUpAfterReconnect`: moves the high-water mark to the newest commit without
+    /// handing anything over (what was committed while the listener was away is never delivered).
+    func skipToNewest(on connection: PostgreSQLConnection) throws(PostgreSQLError) {
+        let newest = try connection.execute("SELECT coalesce(max(id), 0) FROM messages").int64(row: 0, column: 0) ?? 0
+        state.withLock { state in state.lastDeliveredID = max(state.lastDeliveredID, newest) }
+    }
+
     /// Reads every message above the high-water mark on `connection` and hands it over, in id order.
     func catchUp(on connection: PostgreSQLConnection) throws(PostgreSQLError) {
         try state.withLock { state throws(PostgreSQLError) in
             while true {
-                let result = try connection.execute(
-                    PostgreSQLSchema.messagesAfterSQL,
-                    [PostgreSQLResult.bigEndian(state.lastDeliveredID), PostgreSQLResult.bigEndian(Self.pageSize)])
-                let messages = PostgreSQLSchema.messages(result)
+                var messages: [StoredMessage]
+                if deliversInCommitOrder {
+                    // One read of the whole window (a mutant's loads are small), minus what was handed over.
+                    let from = max(state.openedAtID, state.lastDeliveredID - Self.commitOrderWindow)
+                    let result = try connection.execute(
+                        PostgreSQLSchema.messagesAfterSQL, [PostgreSQLResult.bigEndian(from), PostgreSQLResult.bigEndian(100_000)])
+                    messages = PostgreSQLSchema.messages(result).filter { state.recentlyDelivered.insert($0.id).inserted }
+                    let floor = state.lastDeliveredID - 2 * Self.commitOrderWindow
+                    state.recentlyDelivered = state.recentlyDelivered.filter { $0 > floor }
+                } else {
+                    let result = try connection.execute(
+                        PostgreSQLSchema.messagesAfterSQL,
+                        [PostgreSQLResult.bigEndian(state.lastDeliveredID), PostgreSQLResult.bigEndian(Self.pageSize)])
+                    messages = PostgreSQLSchema.messages(result)
+                }
                 guard let last = messages.last else { return }
                 var deliveries: [(StoredMessage, MessageWriter.Completion?)] = []
                 deliveries.reserveCapacity(messages.count)
                 for message in messages {
                     deliveries.append((message, state.awaiting.removeValue(forKey: message.id)))
                 }
-                state.lastDeliveredID = last.id
+                state.lastDeliveredID = max(state.lastDeliveredID, last.id)
                 let otherNodeCommitted = self.otherNodeCommitted
                 let handedOver = deliveries
                 deliverCompletions {
@@ -80,7 +109,7 @@ final class PostgreSQLCommitFeed: Sendable {
                         }
                     }
                 }
-                if messages.count < Self.pageSize { return }
+                if deliversInCommitOrder || messages.count < Self.pageSize { return }
             }
         }
     }

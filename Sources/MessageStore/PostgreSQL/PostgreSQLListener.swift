@@ -82,6 +82,8 @@ final class PostgreSQLListener: Sendable {
                 }
                 if !hasConnectedBefore || feed.catchesUpOnConnect {
                     try feed.catchUp(on: connection)
+                } else {
+                    try feed.skipToNewest(on: connection)
                 }
                 hasConnectedBefore = true
                 state.withLock { $0.isConnected = true }
@@ -92,7 +94,9 @@ final class PostgreSQLListener: Sendable {
             } catch {
                 state.withLock { $0.isConnected = false }
                 log("listener: \(error); reconnecting in \(delay)")
-                sleep(for: delay)
+                // Mutant `skipsCatchUpAfterReconnect`: the listener comes back a second after the writer,
+                // so other nodes commit while it is away, which is when skipping the catch-up loses them.
+                sleep(for: feed.catchesUpOnConnect ? delay : delay + .seconds(1))
                 delay = min(delay * 2, maxDelay)
             }
         }

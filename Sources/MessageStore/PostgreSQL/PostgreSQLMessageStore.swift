@@ -46,6 +46,7 @@ public final class PostgreSQLMessageStore: Sendable {
     private let slowCommitThreshold: Duration?
     private let reportSlowCommit: @Sendable (Duration, Int) -> Void
     private let acknowledgesBeforeCommit: Bool
+    private let takesIDsWithoutCommitLock: Bool
     private let deliverCompletions: @Sendable (@escaping @Sendable () -> Void) -> Void
 
     /// Connects to `url` (a libpq connection string or URI), creates the schema if missing, and starts
@@ -75,13 +76,15 @@ public final class PostgreSQLMessageStore: Sendable {
         self.writer = Mutex(PostgreSQLReconnectingConnection(url: url, connection: writerConnection, configuration: configuration))
         self.reader = Mutex(PostgreSQLReconnectingConnection(url: url, connection: nil, configuration: configuration))
         self.feed = PostgreSQLCommitFeed(
-            lastDeliveredID: lastID, configuration: configuration, catchesUpOnConnect: !faults.skipsCatchUpAfterReconnect)
+            lastDeliveredID: lastID, configuration: configuration, catchesUpOnConnect: !faults.skipsCatchUpAfterReconnect,
+            deliversInCommitOrder: faults.deliversInCommitOrder)
         self.listener = PostgreSQLListener(url: url, feed: feed, configuration: configuration, log: log)
         self.maxBatchSize = max(1, configuration.maxBatchSize)
         self.now = configuration.now
         self.slowCommitThreshold = configuration.slowCommitThreshold
         self.reportSlowCommit = configuration.reportSlowCommit
         self.acknowledgesBeforeCommit = faults.acknowledgesBeforeCommit
+        self.takesIDsWithoutCommitLock = faults.deliversInCommitOrder
         self.deliverCompletions = configuration.deliverCompletions
         writerQueue.setSpecific(key: writerQueueKey, value: ())
         listener.start()
@@ -192,7 +195,9 @@ public final class PostgreSQLMessageStore: Sendable {
         var ids: [Int64] = []
         var isExpected = false
         do throws(PostgreSQLError) {
-            try connection.execute("SELECT pg_advisory_xact_lock(\(PostgreSQLSchema.commitLockKey))")
+            if !takesIDsWithoutCommitLock {
+                try connection.execute("SELECT pg_advisory_xact_lock(\(PostgreSQLSchema.commitLockKey))")
+            }
             ids.reserveCapacity(batch.count)
             var start = 0
             while start < batch.count {
@@ -209,10 +214,17 @@ public final class PostgreSQLMessageStore: Sendable {
                 }
                 deliverCompletions { for (completion, message) in early { completion(.success(message)) } }
                 feed.expect(ids: ids, completions: ids.map { _ in { _ in } })
+                // And the COMMIT comes 50 ms later (a busy server): most of the time a batch is acknowledged
+                // and not committed, which is what a crash of the node then loses.
+                Thread.sleep(forTimeInterval: 0.05)
             } else {
                 feed.expect(ids: ids, completions: batch.map(\.completion))
             }
             isExpected = true
+            if takesIDsWithoutCommitLock {
+                // Mutant: a transaction that took its ids early commits late (a few milliseconds' work).
+                Thread.sleep(forTimeInterval: Double.random(in: 0...0.004))
+            }
             try connection.execute("SELECT pg_notify('\(PostgreSQLSchema.channel)', $1)", [Array(String(ids.last ?? 0).utf8)])
             try connection.execute("COMMIT")
         } catch {
@@ -267,17 +279,27 @@ public final class PostgreSQLMessageStore: Sendable {
     public func history(for user: String, completion: @escaping @Sendable (Result<[StoredMessage], StorageError>) -> Void) {
         readerQueue.async { [self] in
             let result = reader.withLock { link -> Result<[StoredMessage], StorageError> in
+                var connection: PostgreSQLConnection
                 switch link.connection() {
                 case .failure(let error): return .failure(.postgreSQL(error))
-                case .success(let connection):
+                case .success(let open): connection = open
+                }
+                for isRetry in [false, true] {
                     do throws(PostgreSQLError) {
                         let rows = try connection.execute(PostgreSQLSchema.historySQL, [Array(user.utf8)])
                         return .success(PostgreSQLSchema.messages(rows))
                     } catch {
-                        if !connection.isUsable { link.lost(error) }
-                        return .failure(.postgreSQL(error))
+                        guard !connection.isUsable else { return .failure(.postgreSQL(error)) }
+                        // A read may be repeated: a connection found broken (the database restarted since
+                        // the last read) is replaced at once, once, as the writer does before a transaction.
+                        guard !isRetry, case .success(let reopened) = link.reopen() else {
+                            link.lost(error)
+                            return .failure(.postgreSQL(error))
+                        }
+                        connection = reopened
                     }
                 }
+                return .failure(.closed)
             }
             completion(result)
         }

@@ -59,7 +59,12 @@ struct PostgreSQLReconnectingConnection {
     }
 
     /// The connection failed: drop it and wait before the next attempt.
+    ///
+    /// A failure reported while the backoff already runs (the caller got `connection()`'s "unreachable"
+    /// answer) changes nothing: pushing the next attempt back on every such failure would, under a steady
+    /// stream of POSTs, keep the node from ever reconnecting after a database restart.
     mutating func lost(_ error: PostgreSQLError) {
+        if current == nil, let nextAttempt, ContinuousClock.now < nextAttempt { return }
         current?.close()
         current = nil
         lastError = error

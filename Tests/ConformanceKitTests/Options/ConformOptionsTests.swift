@@ -72,6 +72,18 @@ import Testing
         #expect(error?.message == message)
     }
 
+    @Test func clusterOptionsGrantTheClusterCapabilities() throws {
+        let one = try ConformOptions.parse(["--node", "http://127.0.0.1:1"])
+        #expect(!one.capabilities.contains(.cluster), "one entry point is no cluster")
+        let options = try ConformOptions.parse([
+            "--node", "http://127.0.0.1:1", "--node", "http://127.0.0.1:2", "--database-restart-command", "pg_ctl restart",
+        ])
+        #expect(options.databaseRestartCommand == "pg_ctl restart")
+        #expect(options.capabilities == [.cluster, .databaseRestart])
+        #expect(throws: ConformUsageError.self) { try ConformOptions.parse(["http://127.0.0.1:3", "--database-restart-command", "x"]) }
+        #expect(ConformOptions.helpText.contains("--database-restart-command"))
+    }
+
     @Test func helpDocumentsExitCodesAndEveryOption() {
         let help = ConformOptions.helpText
         for code in ["  0   ", "  1   ", "  2   ", "  64  "] { #expect(help.contains(code), "\(code)") }

@@ -5,7 +5,7 @@ import Testing
 
 /// `conform --node … --restart-command … --crash-command …` with `{node}`: two reference-server
 /// processes on one PostgreSQL database, each restarted in an orderly way and killed with `kill -9`
-/// (then started again) by the durability scenarios while the other keeps running.
+/// (then started again) by the durability scenarios and cluster/node-crash while the other keeps running.
 @Suite(.serialized) struct ClusterNodeCrashTests {
     @Test func durabilityScenariosPassWhenNodesRestartAndCrash() async throws {
         try await withThrowawayPostgreSQL { server in
@@ -46,12 +46,15 @@ import Testing
                 nodes: nodes, restartCommand: "\(control) restart {node}", crashCommand: "\(control) crash {node}", startTimeout: .seconds(20))
             let runner = ConformanceRunner(
                 scenarios: ScenarioCatalog.all,
-                options: RunnerOptions(filters: ["durability"], seed: 7, capabilities: [.restart, .crash]), target: target)
+                options: RunnerOptions(filters: ["durability", "cluster/node-crash"], seed: 7, capabilities: [.restart, .crash, .cluster]),
+                target: target)
             let report = await runner.run()
             let ran = report.results.map { "\($0.scenario.id) \($0.verdict.label)" }
             print("cluster node restart/crash: \(ran.joined(separator: ", "))")
             #expect(report.results.contains { $0.scenario.id == "durability/crash-acknowledged" && $0.verdict == .pass })
             #expect(report.results.contains { $0.scenario.id == "durability/restart" && $0.verdict == .pass })
+            // CLUSTER-5: one node killed while both take POSTs; every acknowledged message listed through both.
+            #expect(report.results.contains { $0.scenario.id == "cluster/node-crash" && $0.verdict == .pass })
             for result in report.results where !result.verdict.didPass {
                 Issue.record("\(result.scenario.id): \(result.verdict.label) \(result.verdict.reason ?? "") \(result.actual ?? "")")
             }

@@ -44,13 +44,38 @@ import Testing
             }
             defer { nodes.forEach { $0.stop() } }
             let target = ClusterTarget(nodes: nodes.map(\.baseURL))
-            let runner = ConformanceRunner(scenarios: ScenarioCatalog.all, options: RunnerOptions(seed: 7), target: target)
+            #expect(target.capabilities == [.cluster])
+            let runner = ConformanceRunner(scenarios: ScenarioCatalog.all, options: RunnerOptions(seed: 7, capabilities: target.capabilities), target: target)
             let report = await runner.run()
+            let clusterPassed = report.results.filter { $0.scenario.area == .cluster && $0.verdict.didPass }.map(\.scenario.id)
+            #expect(clusterPassed.count == 3, "the CLUSTER scenarios that need no restart ran and passed: \(clusterPassed)")
             for result in report.results where !result.verdict.didPass {
                 if case .skipped = result.verdict, !result.scenario.needs.isEmpty { continue }
                 Issue.record("\(result.scenario.id): \(result.verdict.label) \(result.verdict.reason ?? "") \(result.actual ?? "")")
             }
             #expect(report.exitStatus == .success)
+        }
+    }
+
+    /// `--database-restart-command` restarting a private throwaway PostgreSQL under three nodes: the
+    /// nodes answer 503 while it is away, keep their sessions, then deliver everything accepted once, in
+    /// order (CLUSTER-4).
+    @Test func databaseRestartUnderLoadLosesAndRepeatsNothing() async throws {
+        try await withThrowawayPostgreSQL(isPrivate: true) { server in
+            let url = try server.makeDatabase()
+            let nodes = try (0..<3).map { _ in
+                try ReferenceServer.start(configuration: ServerConfiguration(
+                    port: 0, postgresURL: url, pingInterval: 300, pingTimeout: 10_000, logLevel: .error))
+            }
+            defer { nodes.forEach { $0.stop() } }
+            let target = ClusterTarget(nodes: nodes.map(\.baseURL), databaseRestartCommand: server.restartCommand(), startTimeout: .seconds(60))
+            #expect(target.capabilities == [.cluster, .databaseRestart])
+            let runner = ConformanceRunner(
+                scenarios: ScenarioCatalog.all, options: RunnerOptions(filters: ["cluster/database-restart"], seed: 7, capabilities: target.capabilities),
+                target: target)
+            let report = await runner.run()
+            let result = try #require(report.results.first { $0.scenario.id == "cluster/database-restart" })
+            #expect(result.verdict.didPass, "\(result.verdict.label) \(result.verdict.reason ?? "") \(result.actual ?? "")")
         }
     }
 }
