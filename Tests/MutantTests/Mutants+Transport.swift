@@ -214,8 +214,9 @@ enum TransportMutants {
         // overlap), so it runs and sees the silent sessions kept open.
         fails: ["heartbeat/ping-interval", "heartbeat/silent-client-closed", "disconnect/heartbeat-timeout"],
         // The kit's sessions, like real clients, give up on a server that never pings: long scenarios may fail.
-        // heartbeat/answering-client-kept too: a poll the fault emptied of its ping is a malformed body.
-        mayFail: SkipSets.longScenarios + ["heartbeat/answering-client-kept"]
+        // heartbeat/answering-client-kept and the polling scenarios too: a held poll that the fault
+        // emptied of its ping is a malformed body (seen in CI on transport/polling-upgrade).
+        mayFail: SkipSets.longScenarios + ["heartbeat/answering-client-kept", "transport/polling-upgrade", "transport/polling-only", "transport/concurrent-poll"]
     ) { _ in
         var hooks = ServerHooks()
         hooks.engineIOConfiguration = { configuration in
