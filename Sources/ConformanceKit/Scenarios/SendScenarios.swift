@@ -141,10 +141,10 @@ enum HTTPScenarios {
     static let routing = Scenario(
         id: "http/routing",
         title: "Unknown paths get 404; methods other than POST and OPTIONS on /messages get 405",
-        area: .http, requirements: ["HTTP-1"], transports: [.http]
+        area: .http, requirements: ["HTTP-1", "HTTP-3"], transports: [.http]
     ) { context in
-        // Not `/`: a server may serve a page there (the reference server's chat page).
-        for path in ["/nope", "/conform-no-such-path/index.html", "/messages/extra", "/socket.iox/"] {
+        // Paths no server may serve: `/`, `/assets/…`, `/healthz` and `/metrics` are allowed (HTTP-3).
+        for path in ["/nope", "/messages/extra", "/socket.iox/", "/healthz/extra", "/kit-unserved/index.html"] {
             let response = try await context.http("GET", path)
             try context.expectEqual(response.status, 404, "status of GET \(path)")
         }

@@ -27,7 +27,7 @@ public enum ServerCommandLine {
     """
 
     public static let help = """
-    reference-server: the reference implementation of the messenger protocol (Spec/SPEC.md v1.3).
+    reference-server: the reference implementation of the messenger protocol (Spec/SPEC.md v1.4).
 
     \(usage)
 
