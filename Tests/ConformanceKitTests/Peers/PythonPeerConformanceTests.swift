@@ -41,7 +41,7 @@ import Testing
             for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: database + suffix) }
         }
         let command = [python, Self.peerScript, "--port", String(port), "--db", database,
-                       "--ping-interval", "300", "--ping-timeout", "1500"].map(Self.shellQuoted).joined(separator: " ")
+                       "--ping-interval", "300", "--ping-timeout", "5000"].map(Self.shellQuoted).joined(separator: " ")
         let result = try await ConformProcess.run([
             "--server-command", command, "--start-timeout", "30", "http://127.0.0.1:\(port)",
         ])
@@ -71,10 +71,12 @@ import Testing
         try Data("peer-secret-\(UUID().uuidString)\n".utf8).write(to: URL(fileURLWithPath: secretFile))
         let origin = "http://allowed.example"
         let command = [python, Self.peerScript, "--port", String(port), "--db", directory + "/messages.db",
-                       "--ping-interval", "300", "--ping-timeout", "1500", "--auth-secret-file", secretFile, "--auth-leeway", "1",
+                       "--ping-interval", "300", "--ping-timeout", "5000", "--auth-secret-file", secretFile, "--auth-leeway", "1",
                        "--allowed-origin", origin].map(Self.shellQuoted).joined(separator: " ")
         let result = try await ConformProcess.run([
-            "--server-command", command, "--start-timeout", "30", "--auth-secret-file", secretFile, "--auth-leeway", "1",
+            // A starved peer (the suite runs the mutants and browsers beside it) missed its own 1.5 s
+            // ping timeout in CI and closed the kit's sessions: 5 s, and the kit's waits doubled.
+            "--server-command", command, "--start-timeout", "30", "--timeout-factor", "2", "--auth-secret-file", secretFile, "--auth-leeway", "1",
             "--allowed-origin", origin, "http://127.0.0.1:\(port)",
         ])
         let lines = result.output.split(separator: "\n").map(String.init)
