@@ -60,12 +60,15 @@ var capabilities = options.capabilities
 var commandTarget: CommandTarget?
 var temporaryDirectory: String?
 if let serverCommand = options.serverCommand, let url = options.targetURL {
-    let started = CommandTarget(command: serverCommand, baseURL: url, startTimeout: options.startTimeout)
+    let started = CommandTarget(
+        command: serverCommand, baseURL: url, storageFaultCommands: options.storageFaultCommands, startTimeout: options.startTimeout)
     commandTarget = started
     target = started
     capabilities.formUnion(started.capabilities)
 } else if let url = options.targetURL {
-    let urlTarget = URLTarget(baseURL: url, restartCommand: options.restartCommand, crashCommand: options.crashCommand, startTimeout: options.startTimeout)
+    let urlTarget = URLTarget(
+        baseURL: url, restartCommand: options.restartCommand, crashCommand: options.crashCommand,
+        storageFaultCommands: options.storageFaultCommands, startTimeout: options.startTimeout)
     target = urlTarget
 } else {
     do {

@@ -54,7 +54,7 @@ struct MutantRun: Sendable {
         }
         let runner = ConformanceRunner(
             scenarios: ScenarioCatalog.all,
-            options: RunnerOptions(concurrency: mutant.concurrency, seed: 7, scenarioTimeout: .seconds(30), capabilities: [.restart, .crash]),
+            options: RunnerOptions(concurrency: mutant.concurrency, seed: 7, scenarioTimeout: .seconds(30), capabilities: [.restart, .crash, .storageFault]),
             target: target)
         let report = await runner.run()
         await target.stop()

@@ -1,6 +1,7 @@
 import ConformanceKit
 import Dispatch
 import Foundation
+import MessageStore
 import ReferenceServer
 import Synchronization
 
@@ -11,12 +12,16 @@ import Synchronization
 /// `MemoryMessageStore` (if the mutant uses one) loses what it acknowledged but had not committed, then
 /// the server stops and starts again. With the real SQLite store a 201 follows the commit, so an orderly
 /// stop loses nothing a crash would keep.
+///
+/// Its store (the mutant's or the real one) sits behind a `FaultInjectingStore`, so the kit can make
+/// the storage fail and recover (capability `.storageFault`, Spec SEND-6).
 final class MutantServerTarget: ServerTarget {
     let directory: String
     let port: Int
     private let configuration: ServerConfiguration
     private let world: MutantWorld
     private let server: Mutex<ReferenceServer?>
+    private let isStorageFaulted = Shared<Bool>(false)
 
     init(mutant: Mutant?, world: MutantWorld = MutantWorld()) throws {
         directory = NSTemporaryDirectory() + "mutant-" + UUID().uuidString
@@ -25,6 +30,17 @@ final class MutantServerTarget: ServerTarget {
         var configuration = ServerConfiguration(
             port: 0, databasePath: directory + "/messages.db", pingInterval: 300, pingTimeout: 1_500, logLevel: .error)
         if let mutant { configuration.hooks = mutant.hooks(world) }
+        let makeStore = configuration.hooks.makeStore
+        let isStorageFaulted = self.isStorageFaulted
+        configuration.hooks.makeStore = { path, storeConfiguration throws(StorageError) in
+            let base: any ServerMessageStore
+            if let makeStore {
+                base = try makeStore(path, storeConfiguration)
+            } else {
+                base = try MessageStore(path: path, configuration: storeConfiguration)
+            }
+            return FaultInjectingStore(base: base, configuration: storeConfiguration, isFaulted: { isStorageFaulted.with { $0 } })
+        }
         let server = try ReferenceServer.start(configuration: configuration)
         self.port = server.port
         configuration.port = server.port
@@ -56,6 +72,10 @@ final class MutantServerTarget: ServerTarget {
         case .failure(let error): throw ScenarioInconclusive("the mutant server did not start again: \(error)")
         }
     }
+
+    func failStorage() async throws { isStorageFaulted.with { $0 = true } }
+
+    func recoverStorage() async throws { isStorageFaulted.with { $0 = false } }
 
     func stop() async {
         let current = server.withLock { $0 }

@@ -11,11 +11,13 @@ enum HTTPMutants {
     ]
 
     static let catchAllRoute = Mutant(
-        "catch-all-route", fault: "serves an index page at / instead of 404", breaks: ["HTTP-1"], fails: ["http/routing"]
+        "catch-all-route", fault: "serves its index page at every unknown path instead of 404 (a single-page app's fallback route)",
+        breaks: ["HTTP-1"], fails: ["http/routing"]
     ) { _ in
         var hooks = ServerHooks()
         hooks.request = { request in
-            Wire.path(request.head.target) == "/" ? Wire.text(200, "<h1>Messenger</h1>") : nil
+            let path = Wire.path(request.head.target)
+            return path == "/messages" || path.hasPrefix("/socket.io") ? nil : Wire.text(200, "<h1>Messenger</h1>")
         }
         return hooks
     }

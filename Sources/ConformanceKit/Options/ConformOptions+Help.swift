@@ -27,6 +27,8 @@ extension ConformOptions {
           --start-timeout SECONDS  Wait at most this long for the server to listen (default 10).
           --restart-command CMD    Restart the server in an orderly way; enables durability scenarios.
           --crash-command CMD      Kill the server (kill -9) and start it again; enables crash scenarios.
+          --storage-fault-command CMD    Make the server's storage fail (e.g. fill its disk); with
+          --storage-recover-command CMD  its undoing, enables the storage fault scenario (SEND-6).
 
         Timing and reproduction:
           --timeout SECONDS        Per-scenario overall timeout (default 60); past it, inconclusive.

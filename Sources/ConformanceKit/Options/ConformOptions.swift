@@ -37,6 +37,9 @@ public struct ConformOptions: Sendable, Equatable {
     public var expectationsPath: String?
     public var restartCommand: String?
     public var crashCommand: String?
+    /// `--storage-fault-command` / `--storage-recover-command` (both or neither).
+    public var storageFaultCommand: String?
+    public var storageRecoverCommand: String?
     public var isVerbose = false
 
     public init() {}
@@ -46,7 +49,14 @@ public struct ConformOptions: Sendable, Equatable {
         var capabilities: Set<Capability> = []
         if restartCommand != nil { capabilities.insert(.restart) }
         if crashCommand != nil { capabilities.insert(.crash) }
+        if storageFaultCommands != nil { capabilities.insert(.storageFault) }
         return capabilities
+    }
+
+    /// The storage fault commands, when both were given.
+    public var storageFaultCommands: StorageFaultCommands? {
+        guard let storageFaultCommand, let storageRecoverCommand else { return nil }
+        return StorageFaultCommands(fault: storageFaultCommand, recover: storageRecoverCommand, timeout: startTimeout)
     }
 
     /// Runner options for these command-line options.
@@ -95,6 +105,8 @@ public struct ConformOptions: Sendable, Equatable {
             case "--server-command": options.serverCommand = try nonEmpty(name, value())
             case "--restart-command": options.restartCommand = try nonEmpty(name, value())
             case "--crash-command": options.crashCommand = try nonEmpty(name, value())
+            case "--storage-fault-command": options.storageFaultCommand = try nonEmpty(name, value())
+            case "--storage-recover-command": options.storageRecoverCommand = try nonEmpty(name, value())
             case "--start-timeout": options.startTimeout = try seconds(name, value())
             case "--timeout": options.scenarioTimeout = try seconds(name, value())
             case "--timeout-factor": options.timeoutFactor = try positiveNumber(name, value(), maximum: 1_000)
@@ -108,6 +120,9 @@ public struct ConformOptions: Sendable, Equatable {
             default:
                 throw ConformUsageError("unknown option '\(name)'")
             }
+        }
+        if (options.storageFaultCommand == nil) != (options.storageRecoverCommand == nil) {
+            throw ConformUsageError("--storage-fault-command and --storage-recover-command go together")
         }
         return options
     }

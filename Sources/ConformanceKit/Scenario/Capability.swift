@@ -5,12 +5,16 @@ public enum Capability: String, Sendable, Equatable, Hashable, Codable, CaseIter
     case restart
     /// Crash of the server process, `kill -9` (`--crash-command`); Spec DURABLE-2, DURABLE-3.
     case crash
+    /// Making the server's storage fail and recover (`--storage-fault-command` with
+    /// `--storage-recover-command`); Spec SEND-6.
+    case storageFault = "storage-fault"
 
     /// The command-line option that grants this capability.
     public var option: String {
         switch self {
         case .restart: "--restart-command"
         case .crash: "--crash-command"
+        case .storageFault: "--storage-fault-command"
         }
     }
 

@@ -36,6 +36,9 @@ public enum KnownFaults {
         "transport/concurrent-poll": [
             "answers a second concurrent polling GET with a noop and keeps the session",
         ],
+        "transport/version-on-every-request": [
+            "checks EIO only at the handshake (as Node does): an upgrade or poll with EIO=3 of an EIO=4 session is served",
+        ],
         "heartbeat/ping-interval": [
             "never sends Engine.IO pings (and so never times a session out)",
         ],
@@ -49,7 +52,7 @@ public enum KnownFaults {
             "answers a CONNECT to any namespace with CONNECT",
         ],
         "http/routing": [
-            "serves an index page at / instead of 404",
+            "serves its index page at every unknown path instead of 404 (a single-page app's fallback route)",
         ],
         "http/keep-alive": [
             "closes the HTTP connection after every POST /messages (HTTP/1.0 style)",
@@ -76,6 +79,9 @@ public enum KnownFaults {
         ],
         "send/server-timestamp": [
             "answers 201 with a zone-less local timestamp of its own, not the stored one",
+        ],
+        "send/storage-fault": [
+            "answers a full disk with 500 and the SQLite error, SQL included (no Retry-After)",
         ],
         "join/basic": [
             "emits all_messages twice per join (once on join, once after loading)",

@@ -10,6 +10,20 @@ public protocol ServerTarget: Sendable {
     func restart() async throws
     /// Kills the server process (`kill -9`), starts it again and returns when it serves (capability `.crash`).
     func crash() async throws
+    /// Makes the server's storage fail (e.g. fills its disk) and returns once it has (capability `.storageFault`).
+    func failStorage() async throws
+    /// Undoes `failStorage()` (capability `.storageFault`); the server itself is left alone.
+    func recoverStorage() async throws
+}
+
+extension ServerTarget {
+    public func failStorage() async throws {
+        throw ScenarioInconclusive("the run cannot make the server's storage fail (needs \(Capability.storageFault.option))")
+    }
+
+    public func recoverStorage() async throws {
+        throw ScenarioInconclusive("the run cannot make the server's storage fail (needs \(Capability.storageFault.option))")
+    }
 }
 
 /// A target known only by its URL: it can neither restart nor crash the server.

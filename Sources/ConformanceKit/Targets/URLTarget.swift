@@ -4,13 +4,18 @@ public struct URLTarget: ServerTarget {
     public var baseURL: String
     public var restartCommand: String?
     public var crashCommand: String?
+    public var storageFaultCommands: StorageFaultCommands?
     /// How long a command plus the wait for the server may take.
     public var startTimeout: Duration
 
-    public init(baseURL: String, restartCommand: String? = nil, crashCommand: String? = nil, startTimeout: Duration = .seconds(10)) {
+    public init(
+        baseURL: String, restartCommand: String? = nil, crashCommand: String? = nil, storageFaultCommands: StorageFaultCommands? = nil,
+        startTimeout: Duration = .seconds(10)
+    ) {
         self.baseURL = baseURL
         self.restartCommand = restartCommand
         self.crashCommand = crashCommand
+        self.storageFaultCommands = storageFaultCommands
         self.startTimeout = startTimeout
     }
 
@@ -18,7 +23,18 @@ public struct URLTarget: ServerTarget {
         var capabilities: Set<Capability> = []
         if restartCommand != nil { capabilities.insert(.restart) }
         if crashCommand != nil { capabilities.insert(.crash) }
+        if storageFaultCommands != nil { capabilities.insert(.storageFault) }
         return capabilities
+    }
+
+    public func failStorage() async throws {
+        guard let storageFaultCommands else { throw ScenarioInconclusive("the run cannot make the server's storage fail (needs \(Capability.storageFault.option))") }
+        try await storageFaultCommands.failStorage()
+    }
+
+    public func recoverStorage() async throws {
+        guard let storageFaultCommands else { throw ScenarioInconclusive("the run cannot make the server's storage fail (needs \(Capability.storageFault.option))") }
+        try await storageFaultCommands.recoverStorage()
     }
 
     public func restart() async throws {
@@ -35,15 +51,7 @@ public struct URLTarget: ServerTarget {
     /// the server itself), then waits until the server answers.
     private func run(_ command: String, what: String) async throws {
         let started = ContinuousClock.now
-        let process: ChildProcess
-        do {
-            process = try ChildProcess.spawnShell(command)
-        } catch {
-            throw ScenarioInconclusive("\(what) command: \(error)")
-        }
-        if await process.waitForExit(timeout: startTimeout), let code = process.exitCode, code != 0 {
-            throw ScenarioInconclusive("the \(what) command exited with status \(code): \(command)")
-        }
+        try await ShellStep.run(command, what: what, timeout: startTimeout, mayKeepRunning: true)
         let remaining = max(.milliseconds(500), startTimeout - started.duration(to: .now))
         do {
             try await TargetReadiness.wait(baseURL: baseURL, timeout: remaining)

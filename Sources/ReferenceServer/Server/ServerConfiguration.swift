@@ -31,6 +31,8 @@ public struct ServerConfiguration: Sendable {
     /// delivery of its batch waited for it; usually the disk's fsync). 0: never. Default 20.
     public var slowCommitMilliseconds: Int
     public var logLevel: LogLevel
+    /// Storage-fault, overload and descriptor limits (README "Operating"). Default `.standard`.
+    public var operating: OperatingLimits
     /// Interception points for instrumentation and fault injection in tests. Default: none.
     public var hooks: ServerHooks
 
@@ -49,6 +51,7 @@ public struct ServerConfiguration: Sendable {
         maxCommitBatch: Int = 1_024,
         slowCommitMilliseconds: Int = 20,
         logLevel: LogLevel = .info,
+        operating: OperatingLimits = .standard,
         hooks: ServerHooks = .none
     ) {
         self.host = host
@@ -65,6 +68,7 @@ public struct ServerConfiguration: Sendable {
         self.maxCommitBatch = maxCommitBatch
         self.slowCommitMilliseconds = slowCommitMilliseconds
         self.logLevel = logLevel
+        self.operating = operating
         self.hooks = hooks
     }
 }

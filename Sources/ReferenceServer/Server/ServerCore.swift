@@ -413,6 +413,7 @@ final class ServerCore: Sendable {
         var work = Work(now: now(context))
         state.withLock { state in
             var committed: [StoredMessage] = []
+            var failures: [StorageError] = []
             committed.reserveCapacity(results.count)
             for (origin, result) in results {
                 switch (origin, result) {
@@ -420,25 +421,44 @@ final class ServerCore: Sendable {
                     committed.append(message)
                     work.effects.append(.respondCreated(request, message))
                 case (.post(let request), .failure(let error)):
-                    work.effects.append(.log(.error, "commit failed: \(error)"))
-                    let status = error == .closed ? 503 : 500
-                    work.effects.append(.respond(request, .jsonError(status: status, reason: "message not stored: \(error)", origin: request.origin)))
+                    work.effects.append(.respond(request, storageFailureResponse(error, origin: request.origin)))
                 case (.sendMessage(let sid, let session, let ackID), .success(let message)):
                     committed.append(message)
                     if let ackID { acknowledge(sid: sid, session: session, ackID: ackID, with: Self.successObject(message), state: &state, work: &work) }
                 case (.sendMessage(let sid, let session, let ackID), .failure(let error)):
-                    work.effects.append(.log(.error, "commit failed: \(error)"))
                     if let ackID {
-                        let value = JSONValue.object([JSONMember("error", .string("message not stored: \(error)"))])
+                        let value = JSONValue.object([JSONMember("error", .string(Self.storageFailureReason(error)))])
                         acknowledge(sid: sid, session: session, ackID: ackID, with: value, state: &state, work: &work)
                     }
                 }
+                if case .failure(let error) = result { failures.append(error) }
             }
             if !committed.isEmpty {
                 applyMessenger(state.messenger.messagesCommitted(committed), state: &state, work: &work)
             }
+            // One line per kind of failure in this hand-over, with the detail (SQL included) the client is not shown.
+            var failureCounts: [StorageError: Int] = [:]
+            for error in failures { failureCounts[error, default: 0] += 1 }
+            for (error, count) in failureCounts {
+                let status = error.isStorageFault ? 503 : 500
+                work.effects.append(.log(.error, "commit failed for \(count) message(s), answered \(status): \(error)"))
+            }
         }
         perform(work.effects, context: context)
+    }
+
+    /// The client-facing reason of a failed commit: what happened, no SQL, no path (Spec SEND-6).
+    static func storageFailureReason(_ error: StorageError) -> String {
+        error.isStorageFault ? "message not stored: \(error.summary); try again later" : "message not stored: \(error.summary)"
+    }
+
+    /// 503 + `Retry-After` for a storage condition, 500 for a bug of ours (Spec SEND-6).
+    func storageFailureResponse(_ error: StorageError, origin: String?) -> HTTPResponse {
+        guard error.isStorageFault else {
+            return .jsonError(status: 500, reason: Self.storageFailureReason(error), origin: origin)
+        }
+        return .retryLater(
+            status: 503, reason: Self.storageFailureReason(error), retryAfterSeconds: configuration.operating.retryAfterSeconds, origin: origin)
     }
 
     static func successObject(_ message: StoredMessage) -> JSONValue {

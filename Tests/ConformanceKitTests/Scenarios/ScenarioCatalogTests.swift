@@ -18,7 +18,7 @@ struct ScenarioCatalogTests {
         let closed = ReservedClosedPort()
         defer { withExtendedLifetime(closed) {} }
         let runner = ConformanceRunner(
-            scenarios: scenarios, options: RunnerOptions(concurrency: 8, scenarioTimeout: .seconds(20), capabilities: [.restart, .crash]),
+            scenarios: scenarios, options: RunnerOptions(concurrency: 8, scenarioTimeout: .seconds(20), capabilities: Set(Capability.allCases)),
             target: BaseURLTarget(baseURL: "http://127.0.0.1:\(closed.port)"))
         let report = await runner.run()
         #expect(report.results.count == scenarios.count)
