@@ -9,4 +9,12 @@ extension HTTPResponse {
         response.head.headers.add(name: "Retry-After", value: String(max(0, retryAfterSeconds)))
         return response
     }
+
+    /// A JSON `body` with this status and `Retry-After: <seconds>`, no CORS (`/healthz`).
+    static func retryLater(status: Int, body: [UInt8], retryAfterSeconds: Int) -> HTTPResponse {
+        var headers = HTTPHeaders()
+        headers.add(name: "Content-Type", value: "application/json")
+        headers.add(name: "Retry-After", value: String(max(0, retryAfterSeconds)))
+        return HTTPResponse(head: HTTPResponseHead(status: status, headers: headers), body: body)
+    }
 }

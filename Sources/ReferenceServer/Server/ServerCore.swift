@@ -52,12 +52,15 @@ final class ServerCore: Sendable {
         /// The deadline each layer last asked for; a timer firing for another deadline is stale.
         var engineIOTimerDeadline: EngineIOInstant?
         var socketIOTimerDeadline: EngineIOInstant?
+        /// The IP of the connection that opened the session (its events count against that IP).
+        let remoteIP: String
 
-        init(engineIO: EngineIOServerSession, socketIO: SocketIOServerSession, messengerID: SessionID, webSocket: ConnectionID?) {
+        init(engineIO: EngineIOServerSession, socketIO: SocketIOServerSession, messengerID: SessionID, webSocket: ConnectionID?, remoteIP: String) {
             self.engineIO = engineIO
             self.socketIO = socketIO
             self.messengerID = messengerID
             self.webSocket = webSocket
+            self.remoteIP = remoteIP
         }
     }
 
@@ -98,8 +101,13 @@ final class ServerCore: Sendable {
     let clockOrigin: ContinuousClock.Instant
 
     let state = Mutex(State())
-    /// Commit results handed over by the writer's completions, processed once per batch.
-    let commitInbox = Mutex<[(CommitOrigin, Result<StoredMessage, StorageError>)]>([])
+    /// Commit results handed over by the writer's completions (with when each was submitted),
+    /// processed once per batch.
+    let commitInbox = Mutex<[(CommitOrigin, Result<StoredMessage, StorageError>, ContinuousClock.Instant)]>([])
+    /// Counters for `/metrics`, `/healthz` and the summary line (locked on the loop thread only).
+    let metrics = Mutex(ServerMetrics())
+    /// Per-IP connection cap and the POST and event token buckets (locked on the loop thread only).
+    let admission: Mutex<AdmissionControl>
     /// The store; set once right after it is opened (it needs the core for its completions).
     private let storeSlot = Mutex<(any ServerMessageStore)?>(nil)
 
@@ -119,6 +127,7 @@ final class ServerCore: Sendable {
             maxContentBytes: configuration.maxContentBytes,
             jsonMaxDepth: configuration.limits.jsonMaxDepth)
         self.clockOrigin = .now
+        self.admission = Mutex(AdmissionControl(limits: configuration.operating))
     }
 
     func attach(_ store: any ServerMessageStore) {
@@ -143,31 +152,43 @@ final class ServerCore: Sendable {
     /// Whether new connections are refused (the server is stopping).
     var isStopping: Bool { state.withLock { $0.isStopping } }
 
-    func connectionOpened(_ connection: Connection) {
+    /// Counts a new connection; false when its IP is over `OperatingLimits.maxConnectionsPerIP` (the
+    /// handler answers 503 and closes it).
+    func connectionOpened(_ connection: Connection) -> Bool {
+        let ip = AdmissionControl.ip(ofRemoteAddress: connection.remoteAddress)
+        guard admission.withLock({ $0.connectionOpened(connection.id, ip: ip) }) else {
+            metrics.withLock { $0.connectionsShed += 1 }
+            logger.log(.warning, key: "connections per IP", "connection from \(ip) refused: it holds \(configuration.operating.maxConnectionsPerIP) connections already")
+            return false
+        }
         state.withLock { _ = $0.connections.insert(connection.id) }
-        logger.log(.info, "connection \(connection.id) opened from \(connection.remoteAddress)")
+        metrics.withLock { $0.connectionsOpened += 1 }
+        logger.log(.debug, "connection \(connection.id) opened from \(connection.remoteAddress)")
+        return true
     }
 
+    /// Connection lines are debug: a flood of connections must not become a flood of log lines (the
+    /// summary line counts them).
     func connectionClosed(_ connection: Connection, error: NetworkError?) {
-        state.withLock { _ = $0.connections.remove(connection.id) }
+        guard state.withLock({ $0.connections.remove(connection.id) }) != nil else { return }
+        admission.withLock { $0.connectionClosed(connection.id) }
+        metrics.withLock { $0.connectionsClosed += 1 }
+        guard logger.isEnabled(.debug) else { return }
         // A WebSocket carries one Engine.IO session: name it, so its lines can be followed by sid.
         let session = (connection.handler as? WebSocketConnectionHandler)?.sid.map { " (session \($0))" } ?? ""
-        if let error {
-            logger.log(error == .loopShutDown ? .info : .warning, "connection \(connection.id)\(session) closed: \(error)")
-        } else {
-            logger.log(.info, "connection \(connection.id)\(session) closed")
-        }
+        logger.log(.debug, "connection \(connection.id)\(session) closed" + (error.map { ": \($0)" } ?? ""))
     }
 
     // MARK: HTTP routing
 
-    /// Routes one request (Spec HTTP-1): `/messages`, `/socket.io/`, anything else 404.
+    /// Routes one request (Spec HTTP-1, HTTP-3): `/messages`, `/socket.io/`, `/healthz`, `/metrics`, anything else 404.
     func handleRequest(_ request: HTTPRequest, pending: PendingRequest, context: LoopContext) -> RequestDisposition {
         let head = request.head
         let path = head.path
         if path == "/messages" {
             return handleMessages(request, pending: pending, context: context)
         }
+        if let response = operatingResponse(request, context: context) { return .respond(response) }
         if path == "/socket.io/" || path == "/socket.io" {
             if head.method == "OPTIONS" && !EngineIOHandshakeValidator.isWebSocketUpgrade(head) {
                 return .respond(.preflight(for: head))
@@ -182,10 +203,21 @@ final class ServerCore: Sendable {
     private func handleMessages(_ request: HTTPRequest, pending: PendingRequest, context: LoopContext) -> RequestDisposition {
         switch request.head.method {
         case "POST":
+            let ip = admission.withLock { $0.ip(of: pending.connection) } ?? ""
+            if case .refuse(let seconds) = admission.withLock({ $0.admitPost(connection: pending.connection, ip: ip, now: context.now) }) {
+                metrics.withLock { $0.refused(.rateLimited) }
+                logger.log(.warning, key: "POST rate limit", "POST /messages from \(ip) refused: over the rate limit")
+                return .respond(.retryLater(status: 429, reason: "too many messages; slow down", retryAfterSeconds: seconds, origin: pending.origin))
+            }
+            if let refusal = overloadRefusal() {
+                return .respond(.retryLater(
+                    status: 503, reason: refusal, retryAfterSeconds: configuration.operating.retryAfterSeconds, origin: pending.origin))
+            }
             var verdict = postValidator.validatePostBody(request.body)
             if let validatePost = configuration.hooks.validatePost { verdict = validatePost(request.body, verdict) }
             switch verdict {
             case .failure(let refusal):
+                metrics.withLock { $0.refused(refusal.status == 413 ? .tooLarge : .invalid) }
                 return .respond(.jsonError(status: refusal.status, reason: refusal.reason, origin: pending.origin))
             case .success(let message):
                 perform([.submit(message, .post(pending))], context: context)
@@ -217,7 +249,7 @@ final class ServerCore: Sendable {
             case .unsupportedPollingMethod:
                 return .respond(EngineIORequestRoute.unsupportedPollingMethodResponse)
             case .handshake(.polling):
-                openSession(transport: .polling, webSocket: nil, state: &state, work: &work)
+                openSession(transport: .polling, webSocket: nil, remoteIP: remoteIP(of: pending.connection), state: &state, work: &work)
                 return .pending(heldPollSID: nil)
             case .handshake(.webSocket):
                 do throws(WebSocketHandshakeError) {
@@ -247,7 +279,7 @@ final class ServerCore: Sendable {
                         if let incoming = configuration.hooks.incomingEngineIO { packets = packets.compactMap { incoming(sid, $0) } }
                         actions = state.sessions[sid]?.engineIO.onPollData(packets, byteCount: request.body.count, now: now)
                     } catch {
-                        work.effects.append(.log(.warning, "session \(sid): malformed polling payload: \(error)"))
+                        work.effects.append(.logLimited(.warning, key: "malformed polling payload", "session \(sid): malformed polling payload: \(error)"))
                         actions = state.sessions[sid]?.engineIO.onPollDataMalformed(now: now)
                     }
                 }
@@ -276,7 +308,7 @@ final class ServerCore: Sendable {
         var work = Work(now: now(context))
         let attached: String? = state.withLock { state in
             guard let sid else {
-                return openSession(transport: .webSocket, webSocket: connection, state: &state, work: &work)
+                return openSession(transport: .webSocket, webSocket: connection, remoteIP: remoteIP(of: connection), state: &state, work: &work)
             }
             guard let actions = state.sessions[sid]?.engineIO.onWebSocketOpened(now: work.now) else {
                 work.effects.append(.closeWebSocket(connection, code: WebSocketCloseCode.normalClosure))
@@ -305,7 +337,7 @@ final class ServerCore: Sendable {
         do {
             webSocketInput(.packet(try EngineIOPacket.decode(text: text)), sid: sid, connection: connection, context: context)
         } catch {
-            logger.log(.warning, "session \(sid): malformed engine.io packet: \(error)")
+            logger.log(.warning, key: "malformed engine.io packet", "session \(sid): malformed engine.io packet: \(error)")
             webSocketInput(.malformed, sid: sid, connection: connection, context: context)
         }
     }
@@ -395,7 +427,7 @@ final class ServerCore: Sendable {
                 let actions = state.messenger.historyLoaded(session: session, token: token, messages: messages)
                 applyMessenger(actions, state: &state, work: &work)
             case .failure(let error):
-                work.effects.append(.log(.error, "history for \(session) failed: \(error)"))
+                work.effects.append(.logLimited(.error, key: "history failed", "history for \(session) failed: \(error)"))
                 applyMessenger(state.messenger.historyFailed(session: session, token: token), state: &state, work: &work)
             }
         }
@@ -410,12 +442,13 @@ final class ServerCore: Sendable {
             return taken
         }
         guard !results.isEmpty else { return }
+        recordCommits(results, now: context.now)
         var work = Work(now: now(context))
         state.withLock { state in
             var committed: [StoredMessage] = []
             var failures: [StorageError] = []
             committed.reserveCapacity(results.count)
-            for (origin, result) in results {
+            for (origin, result, _) in results {
                 switch (origin, result) {
                 case (.post(let request), .success(let message)):
                     committed.append(message)
@@ -441,7 +474,7 @@ final class ServerCore: Sendable {
             for error in failures { failureCounts[error, default: 0] += 1 }
             for (error, count) in failureCounts {
                 let status = error.isStorageFault ? 503 : 500
-                work.effects.append(.log(.error, "commit failed for \(count) message(s), answered \(status): \(error)"))
+                work.effects.append(.logLimited(.error, key: "commit failed \(status)", "commit failed for \(count) message(s), answered \(status): \(error)"))
             }
         }
         perform(work.effects, context: context)

@@ -44,6 +44,7 @@ public enum ServerMain {
         }
         server.waitUntilStopped()
         withExtendedLifetime(sources) {}
+        server.logger.sink.flush(timeout: .seconds(2))
         exit(0)
     }
 

@@ -1,0 +1,93 @@
+import NetworkCore
+
+/// Who may connect and how fast each client may send: a cap on connections per IP, token buckets on
+/// `POST /messages` per connection and per IP, and on Socket.IO events per session and per IP
+/// (README "Operating"). A plain state machine: the clock is passed in; `ServerCore` keeps it locked.
+public struct AdmissionControl: Sendable {
+    /// What to do with one request or event.
+    public enum Verdict: Sendable, Equatable {
+        case admit
+        /// Refuse with 429 (or an `error` event) and `Retry-After` of this many seconds.
+        case refuse(retryAfterSeconds: Int)
+    }
+
+    public let limits: OperatingLimits
+    private var connectionsByIP: [String: Int] = [:]
+    private var ipByConnection: [ConnectionID: String] = [:]
+    private var postsByConnection: [ConnectionID: TokenBucket] = [:]
+    private var postsByIP: [String: TokenBucket] = [:]
+    private var eventsBySession: [String: TokenBucket] = [:]
+    private var eventsByIP: [String: TokenBucket] = [:]
+
+    public init(limits: OperatingLimits) {
+        self.limits = limits
+    }
+
+    /// The IP part of `Connection.remoteAddress` (`1.2.3.4:5678`, `[::1]:5678`).
+    public static func ip(ofRemoteAddress address: String) -> String {
+        if address.hasPrefix("["), let end = address.firstIndex(of: "]") {
+            return String(address[address.index(after: address.startIndex)..<end])
+        }
+        guard let colon = address.lastIndex(of: ":") else { return address }
+        return String(address[..<colon])
+    }
+
+    /// A connection from `ip` opened; false when that IP already holds `maxConnectionsPerIP` (the
+    /// caller refuses it; it is not counted).
+    public mutating func connectionOpened(_ id: ConnectionID, ip: String) -> Bool {
+        let count = connectionsByIP[ip, default: 0]
+        if limits.maxConnectionsPerIP > 0, count >= limits.maxConnectionsPerIP { return false }
+        connectionsByIP[ip] = count + 1
+        ipByConnection[id] = ip
+        return true
+    }
+
+    /// A connection closed (one refused by `connectionOpened` was never counted).
+    public mutating func connectionClosed(_ id: ConnectionID) {
+        postsByConnection[id] = nil
+        guard let ip = ipByConnection.removeValue(forKey: id) else { return }
+        let count = connectionsByIP[ip, default: 1] - 1
+        connectionsByIP[ip] = count > 0 ? count : nil
+    }
+
+    /// The IP a counted connection came from.
+    public func ip(of id: ConnectionID) -> String? { ipByConnection[id] }
+
+    /// Connections open from `ip`.
+    public func connections(from ip: String) -> Int { connectionsByIP[ip, default: 0] }
+
+    /// A `POST /messages` on `connection` from `ip`.
+    public mutating func admitPost(connection: ConnectionID, ip: String, now: ContinuousClock.Instant) -> Verdict {
+        var own = postsByConnection[connection]
+            ?? TokenBucket(rate: limits.postsPerSecondPerConnection, burst: limits.postsPerSecondPerConnection, now: now)
+        var shared = postsByIP[ip] ?? TokenBucket(rate: limits.postsPerSecondPerIP, burst: limits.postsPerSecondPerIP, now: now)
+        defer {
+            postsByConnection[connection] = own
+            postsByIP[ip] = shared
+        }
+        if let wait = own.take(now: now) { return .refuse(retryAfterSeconds: wait) }
+        if let wait = shared.take(now: now) { return .refuse(retryAfterSeconds: wait) }
+        return .admit
+    }
+
+    /// A Socket.IO event of session `sid` from `ip`.
+    public mutating func admitEvent(sid: String, ip: String, now: ContinuousClock.Instant) -> Verdict {
+        var own = eventsBySession[sid] ?? TokenBucket(rate: limits.eventsPerSecondPerSession, burst: limits.eventsPerSecondPerSession, now: now)
+        var shared = eventsByIP[ip] ?? TokenBucket(rate: limits.eventsPerSecondPerIP, burst: limits.eventsPerSecondPerIP, now: now)
+        defer {
+            eventsBySession[sid] = own
+            eventsByIP[ip] = shared
+        }
+        if let wait = own.take(now: now) { return .refuse(retryAfterSeconds: wait) }
+        if let wait = shared.take(now: now) { return .refuse(retryAfterSeconds: wait) }
+        return .admit
+    }
+
+    public mutating func sessionClosed(sid: String) { eventsBySession[sid] = nil }
+
+    /// Forgets full per-IP buckets (a new one would be the same), so the tables stay bounded.
+    public mutating func prune(now: ContinuousClock.Instant) {
+        for (ip, var bucket) in postsByIP where bucket.isFull(now: now) { postsByIP[ip] = nil }
+        for (ip, var bucket) in eventsByIP where bucket.isFull(now: now) { eventsByIP[ip] = nil }
+    }
+}

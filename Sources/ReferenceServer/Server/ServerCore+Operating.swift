@@ -1,0 +1,108 @@
+import MessageStore
+import NetworkCore
+import WireCodecs
+
+/// What the server tells its operator: `/healthz`, `/metrics` (Spec HTTP-3) and the periodic summary
+/// line, from `ServerCore.metrics` (README "Operating").
+extension ServerCore {
+    /// A failed commit keeps `/healthz` at 503 this long unless a later one succeeds.
+    static let storageProblemWindow: Duration = .seconds(30)
+
+    /// The answer to `/healthz` or `/metrics`; nil for any other path.
+    func operatingResponse(_ request: HTTPRequest, context: LoopContext) -> HTTPResponse? {
+        let head = request.head
+        guard head.path == "/healthz" || head.path == "/metrics" else { return nil }
+        guard head.method == "GET" || head.method == "HEAD" else {
+            var response = HTTPResponse.jsonError(status: 405, reason: "method not allowed; use GET", origin: nil)
+            response.head.headers.add(name: "Allow", value: "GET, HEAD")
+            return response
+        }
+        if head.path == "/metrics" {
+            var headers = HTTPHeaders()
+            headers.add(name: "Content-Type", value: "text/plain; version=0.0.4; charset=utf-8")
+            let text = metrics.withLock { $0 }.prometheusText(gauges(context))
+            return HTTPResponse(head: HTTPResponseHead(status: 200, headers: headers), body: Array(text.utf8))
+        }
+        if let problem = healthProblem(now: context.now) {
+            let body = JSONValue.object([JSONMember("status", .string("unavailable")), JSONMember("reason", .string(problem))])
+            return .retryLater(status: 503, body: Array(body.serialized().utf8), retryAfterSeconds: configuration.operating.retryAfterSeconds)
+        }
+        return .json(status: 200, body: Array(#"{"status":"ok"}"#.utf8), origin: nil)
+    }
+
+    /// Why the server does not accept messages now ("storage: …", "overload: …"); nil when it does.
+    func healthProblem(now: ContinuousClock.Instant) -> String? {
+        let snapshot = metrics.withLock { $0 }
+        if let storage = snapshot.storageProblem(now: now, window: Self.storageProblemWindow) { return "storage: \(storage)" }
+        let bound = configuration.operating.maxPendingCommits
+        if bound > 0, snapshot.pendingCommits >= bound {
+            return "overload: \(snapshot.pendingCommits) messages wait for the disk (the bound is \(bound))"
+        }
+        return nil
+    }
+
+    /// The gauges of `/metrics` and the summary, read now on the loop.
+    func gauges(_ context: LoopContext) -> ServerGauges {
+        let (polling, webSocket) = state.withLock { state -> (Int, Int) in
+            let polling = state.sessions.values.filter { $0.engineIO.transport == .polling }.count
+            return (polling, state.sessions.count - polling)
+        }
+        return ServerGauges(
+            connections: context.connectionCount, sessionsPolling: polling, sessionsWebSocket: webSocket,
+            openDescriptors: ProcessResources.openDescriptorCount(), descriptorLimit: ProcessResources.descriptorLimit(),
+            bytesReceived: context.bytesReceived, bytesSent: context.bytesSent, residentBytes: ProcessResources.residentBytes())
+    }
+
+    /// Counts the commits handed over: queue depth, latency, accepted, refused, storage health.
+    func recordCommits(_ results: [(CommitOrigin, Result<StoredMessage, StorageError>, ContinuousClock.Instant)], now: ContinuousClock.Instant) {
+        metrics.withLock { metrics in
+            metrics.pendingCommits = max(0, metrics.pendingCommits - results.count)
+            for (_, result, submittedAt) in results {
+                let latency = (now - submittedAt).components
+                metrics.recordCommitLatency(seconds: Double(latency.seconds) + Double(latency.attoseconds) / 1e18)
+                switch result {
+                case .success:
+                    metrics.messagesAccepted += 1
+                    metrics.lastStorageSuccess = now
+                case .failure(let error):
+                    metrics.refused(error.isStorageFault ? .storage : .internalError)
+                    if error.isStorageFault, error != .closed { metrics.lastStorageFailure = (now, error.summary) }
+                }
+            }
+        }
+    }
+
+    /// Writes the summary line at info every `OperatingLimits.summaryIntervalSeconds` (0: never).
+    func scheduleSummary(context: LoopContext, previous: ServerMetrics = ServerMetrics()) {
+        let seconds = configuration.operating.summaryIntervalSeconds
+        guard seconds > 0 else { return }
+        context.scheduleTimer(after: .seconds(seconds)) { [self] context in
+            let current = metrics.withLock { $0 }
+            let line = current.summary(
+                since: previous, gauges: gauges(context), suppressedLogLines: logger.takeSuppressedCount(), interval: .seconds(seconds))
+            logger.log(.info, line)
+            scheduleSummary(context: context, previous: current)
+        }
+    }
+}
+
+extension ServerCore {
+    /// The reason to refuse a message at once because the commit queue is at its bound (counted); nil
+    /// when it may be submitted. `OperatingLimits.maxPendingCommits`.
+    func overloadRefusal() -> String? {
+        let bound = configuration.operating.maxPendingCommits
+        let isFull = metrics.withLock { metrics -> Bool in
+            guard bound > 0, metrics.pendingCommits >= bound else { return false }
+            metrics.refused(.overload)
+            return true
+        }
+        guard isFull else { return nil }
+        logger.log(.warning, key: "commit queue full", "message refused: \(bound) messages already wait for the disk")
+        return "message not stored: the server is overloaded; try again later"
+    }
+}
+
+extension ServerCore {
+    /// The IP a counted connection came from ("" when unknown).
+    func remoteIP(of connection: ConnectionID) -> String { admission.withLock { $0.ip(of: connection) } ?? "" }
+}
