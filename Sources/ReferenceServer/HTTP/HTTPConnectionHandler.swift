@@ -37,6 +37,10 @@ final class HTTPConnectionHandler: ConnectionHandler {
     /// When the connection counts as idle, if nothing happens before; nil while a request is owed.
     private var idleDeadline: ContinuousClock.Instant?
 
+    /// When this connection counts as idle if nothing happens, while it owes no answer and holds no
+    /// partial request; nil when busy. The oldest idle ones are closed first when descriptors run short.
+    var idleDeadlineIfIdle: ContinuousClock.Instant? { slots.isEmpty && parser.isIdle && !isFinished ? idleDeadline : nil }
+
     /// The connection this handler serves (weak: the connection owns its handler).
     private weak var connection: Connection?
 
@@ -52,6 +56,7 @@ final class HTTPConnectionHandler: ConnectionHandler {
             return
         }
         updateTimers(connection)
+        core.freeDescriptorsIfNeeded(context: connection.context)
     }
 
     /// Answers 503 + `Retry-After` before reading anything and closes: a connection over a limit.

@@ -18,6 +18,10 @@ public struct AdmissionControl: Sendable {
     private var postsByIP: [String: TokenBucket] = [:]
     private var eventsBySession: [String: TokenBucket] = [:]
     private var eventsByIP: [String: TokenBucket] = [:]
+    /// The descriptor limit and the descriptors in use besides connections (listener, epoll, database…).
+    private var descriptorLimit = 0
+    private var baseDescriptors = 0
+    private var lastShedding: ContinuousClock.Instant?
 
     public init(limits: OperatingLimits) {
         self.limits = limits
@@ -84,6 +88,23 @@ public struct AdmissionControl: Sendable {
     }
 
     public mutating func sessionClosed(sid: String) { eventsBySession[sid] = nil }
+
+    /// The process's descriptor limit and how many descriptors it uses besides connections.
+    public mutating func setDescriptorBudget(limit: Int, base: Int) {
+        descriptorLimit = limit
+        baseDescriptors = base
+    }
+
+    /// How many idle connections and sessions to close now that `connections` are open: above
+    /// `descriptorHighWaterPercent` of the limit, a tenth of the limit, at most every 100 ms; else 0.
+    public mutating func descriptorsToFree(connections: Int, now: ContinuousClock.Instant) -> Int {
+        guard limits.descriptorHighWaterPercent > 0, descriptorLimit > 0, descriptorLimit < Int.max / 100 else { return 0 }
+        let highWater = descriptorLimit * limits.descriptorHighWaterPercent / 100
+        guard baseDescriptors + connections >= highWater else { return 0 }
+        if let lastShedding, now - lastShedding < .milliseconds(100) { return 0 }
+        lastShedding = now
+        return max(1, descriptorLimit / 10)
+    }
 
     /// Forgets full per-IP buckets (a new one would be the same), so the tables stay bounded.
     public mutating func prune(now: ContinuousClock.Instant) {

@@ -26,12 +26,18 @@ public struct OperatingLimits: Sendable, Equatable {
     /// Socket.IO events per second (and burst) from one IP, all its sessions together. 0: no limit.
     /// Default 100,000.
     public var eventsPerSecondPerIP: Double
+    /// Above this share of the descriptor limit (RLIMIT_NOFILE), each new connection makes the server
+    /// close the oldest idle keep-alive connections and sessions that never sent CONNECT, a tenth of the
+    /// limit at a time (at most every 100 ms). At the limit itself, a reserve descriptor answers new
+    /// clients 503 at once. 0: neither. Default 90 (percent).
+    public var descriptorHighWaterPercent: Int
 
     public init(
         retryAfterSeconds: Int = 1, maxPendingCommits: Int = 20_000, summaryIntervalSeconds: Int = 60, maxConnectionsPerIP: Int = 16_384,
         postsPerSecondPerConnection: Double = 5_000, postsPerSecondPerIP: Double = 100_000, eventsPerSecondPerSession: Double = 1_000,
-        eventsPerSecondPerIP: Double = 100_000
+        eventsPerSecondPerIP: Double = 100_000, descriptorHighWaterPercent: Int = 90
     ) {
+        self.descriptorHighWaterPercent = descriptorHighWaterPercent
         self.retryAfterSeconds = retryAfterSeconds
         self.maxPendingCommits = maxPendingCommits
         self.summaryIntervalSeconds = summaryIntervalSeconds

@@ -68,7 +68,8 @@ public final class ReferenceServer: Sendable {
         let logger = ServerLogger(level: configuration.logLevel)
         let networkConfiguration = NetworkConfiguration(
             maxPendingWriteBytes: configuration.maxPendingWriteBytes,
-            log: { message in logger.log(.warning, key: "network", message) })
+            log: { message in logger.log(.warning, key: "network", message) },
+            descriptorReserveAnswer: configuration.operating.descriptorHighWaterPercent > 0 ? ServerCore.descriptorReserveAnswer : nil)
         let loop: EventLoop
         do {
             loop = try EventLoop(configuration: networkConfiguration, name: "reference-server")
@@ -113,6 +114,7 @@ public final class ReferenceServer: Sendable {
                     return handler
                 }
                 core.scheduleSummary(context: context)
+                core.measureDescriptorBudget(context: context)
                 return .success(listener.port)
             } catch {
                 return .failure(error)

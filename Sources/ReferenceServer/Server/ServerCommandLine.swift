@@ -10,10 +10,10 @@ public enum ServerCommandLine {
         public var description: String { message }
     }
 
-    public static let usage = "usage: reference-server [--host H] [--port N] [--db PATH] [--ping-interval MS] [--ping-timeout MS] [--max-payload BYTES] [--slow-commit MS] [--log-level LEVEL]"
+    public static let usage = "usage: reference-server [--host H] [--port N] [--db PATH] [--ping-interval MS] [--ping-timeout MS] [--max-payload BYTES] [--slow-commit MS] [--max-pending-commits N] [--descriptor-high-water PERCENT] [--summary-interval SECONDS] [--log-level LEVEL]"
 
     public static let help = """
-    reference-server: the reference implementation of the messenger protocol (Spec/SPEC.md v1.0).
+    reference-server: the reference implementation of the messenger protocol (Spec/SPEC.md v1.3).
 
     \(usage)
 
@@ -26,11 +26,22 @@ public enum ServerCommandLine {
       --max-payload BYTES   Engine.IO maxPayload in bytes (default 1000000)
       --slow-commit MS      log a warning for each commit (insert + fsync) lasting MS or more;
                             0: never (default 20)
+      --max-pending-commits N
+                            messages waiting for the disk past which a POST or send_message is
+                            refused 503 at once; 0: no bound (default 20000)
+      --descriptor-high-water PERCENT
+                            above this share of the descriptor limit, close the oldest idle
+                            connections and never-connected sessions; at the limit, answer new
+                            clients 503 from a reserve descriptor; 0: neither (default 90)
+      --summary-interval SECONDS
+                            seconds between the info summary lines; 0: none (default 60)
       --log-level LEVEL     error, warning, info or debug (default info)
       -h, --help            this text
 
-    It prints the address it listens on, logs one line per connection and per error, and on
-    SIGINT or SIGTERM stops accepting, finishes pending commits, closes sessions and exits 0.
+    It prints the address it listens on and logs errors, rate-limited warnings and a summary line
+    every minute (connection lines are debug). GET /healthz and GET /metrics (Prometheus text) tell
+    an operator how it is doing (README "Operating"). On SIGINT or SIGTERM it stops accepting,
+    finishes pending commits, closes sessions and exits 0.
 
     Exit codes: 0 stopped cleanly; 1 could not start (address in use, database error); 64 usage error.
     """
@@ -68,6 +79,9 @@ public enum ServerCommandLine {
                     configuration.limits.webSocketMaxMessageSize = bytes
                     configuration.limits.httpMaxBodySize = max(configuration.limits.httpMaxBodySize, bytes + 64 * 1024)
                 case "--slow-commit": configuration.slowCommitMilliseconds = try integer(argument, in: 0...3_600_000).get()
+                case "--max-pending-commits": configuration.operating.maxPendingCommits = try integer(argument, in: 0...10_000_000).get()
+                case "--descriptor-high-water": configuration.operating.descriptorHighWaterPercent = try integer(argument, in: 0...100).get()
+                case "--summary-interval": configuration.operating.summaryIntervalSeconds = try integer(argument, in: 0...86_400).get()
                 case "--log-level":
                     let name = try value(argument).get()
                     guard let level = LogLevel(name: name) else {

@@ -106,3 +106,43 @@ extension ServerCore {
     /// The IP a counted connection came from ("" when unknown).
     func remoteIP(of connection: ConnectionID) -> String { admission.withLock { $0.ip(of: connection) } ?? "" }
 }
+
+extension ServerCore {
+    /// The answer a client gets from the listener's reserve descriptor when none is left: 503, closed.
+    static let descriptorReserveAnswer: [UInt8] = {
+        var response = HTTPResponse.retryLater(status: 503, reason: "the server is at its connection limit; try again later", retryAfterSeconds: 1, origin: nil)
+        response.head.headers.add(name: "Connection", value: "close")
+        return response.serialized()
+    }()
+
+    /// Reads the descriptor limit and what the process uses besides connections (at start, on the loop).
+    func measureDescriptorBudget(context: LoopContext) {
+        let limit = ProcessResources.descriptorLimit()
+        let base = ProcessResources.openDescriptorCount() - context.connectionCount
+        admission.withLock { $0.setDescriptorBudget(limit: limit, base: base) }
+    }
+
+    /// Above the descriptor high-water mark: closes the sessions that never sent CONNECT, oldest first,
+    /// then the idle keep-alive connections whose idle time started first (`OperatingLimits.descriptorHighWaterPercent`).
+    func freeDescriptorsIfNeeded(context: LoopContext) {
+        let count = admission.withLock { $0.descriptorsToFree(connections: context.connectionCount, now: context.now) }
+        guard count > 0 else { return }
+        var work = Work(now: now(context))
+        let (sessions, connections) = state.withLock { state -> (Int, [ConnectionID]) in
+            let unconnected = state.sessions.filter { !$0.value.socketIO.isConnected }
+                .sorted { $0.value.messengerID.value < $1.value.messengerID.value }.prefix(count / 2).map(\.key)
+            for sid in unconnected { closeSessionNow(sid: sid, reason: .forcedClose, state: &state, work: &work) }
+            return (unconnected.count, Array(state.connections))
+        }
+        perform(work.effects, context: context)
+        let idle = connections.compactMap { id -> (ContinuousClock.Instant, Connection)? in
+            guard let connection = context.connection(id), let handler = connection.handler as? HTTPConnectionHandler,
+                  let deadline = handler.idleDeadlineIfIdle else { return nil }
+            return (deadline, connection)
+        }.sorted { $0.0 < $1.0 }.prefix(count - sessions)
+        for (_, connection) in idle { connection.close() }
+        metrics.withLock { $0.connectionsShed += sessions + idle.count }
+        logger.log(.warning, key: "descriptor high water",
+                   "\(context.connectionCount + idle.count) connections near the descriptor limit: closed \(idle.count) idle keep-alive connection(s) and \(sessions) session(s) that never sent CONNECT")
+    }
+}
