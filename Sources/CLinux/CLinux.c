@@ -9,6 +9,7 @@
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
+#include <malloc.h>
 
 void clinux_set_thread_name(const char *name) {
     char truncated[16];
@@ -197,3 +198,5 @@ int clinux_format_address(const struct sockaddr_storage *address, char *buffer, 
     }
     return -1;
 }
+
+int clinux_malloc_trim(void) { return malloc_trim(0); }

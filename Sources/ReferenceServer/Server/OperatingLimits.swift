@@ -31,12 +31,16 @@ public struct OperatingLimits: Sendable, Equatable {
     /// limit at a time (at most every 100 ms). At the limit itself, a reserve descriptor answers new
     /// clients 503 at once. 0: neither. Default 90 (percent).
     public var descriptorHighWaterPercent: Int
+    /// After this many connections closed and the open ones fell to half their peak, the server gives
+    /// free heap memory back to the kernel (`malloc_trim`), 1 s after the wave. 0: never. Default 1,000.
+    public var trimAfterClosedConnections: Int
 
     public init(
         retryAfterSeconds: Int = 1, maxPendingCommits: Int = 20_000, summaryIntervalSeconds: Int = 60, maxConnectionsPerIP: Int = 16_384,
         postsPerSecondPerConnection: Double = 5_000, postsPerSecondPerIP: Double = 100_000, eventsPerSecondPerSession: Double = 1_000,
-        eventsPerSecondPerIP: Double = 100_000, descriptorHighWaterPercent: Int = 90
+        eventsPerSecondPerIP: Double = 100_000, descriptorHighWaterPercent: Int = 90, trimAfterClosedConnections: Int = 1_000
     ) {
+        self.trimAfterClosedConnections = trimAfterClosedConnections
         self.descriptorHighWaterPercent = descriptorHighWaterPercent
         self.retryAfterSeconds = retryAfterSeconds
         self.maxPendingCommits = maxPendingCommits

@@ -10,7 +10,7 @@ public enum ServerCommandLine {
         public var description: String { message }
     }
 
-    public static let usage = "usage: reference-server [--host H] [--port N] [--db PATH] [--ping-interval MS] [--ping-timeout MS] [--max-payload BYTES] [--slow-commit MS] [--max-pending-commits N] [--descriptor-high-water PERCENT] [--summary-interval SECONDS] [--log-level LEVEL]"
+    public static let usage = "usage: reference-server [--host H] [--port N] [--db PATH] [--ping-interval MS] [--ping-timeout MS] [--max-payload BYTES] [--slow-commit MS] [--max-pending-commits N] [--descriptor-high-water PERCENT] [--summary-interval SECONDS] [--trim-after-closes N] [--log-level LEVEL]"
 
     public static let help = """
     reference-server: the reference implementation of the messenger protocol (Spec/SPEC.md v1.3).
@@ -35,6 +35,8 @@ public enum ServerCommandLine {
                             clients 503 from a reserve descriptor; 0: neither (default 90)
       --summary-interval SECONDS
                             seconds between the info summary lines; 0: none (default 60)
+      --trim-after-closes N after N closed connections and the open ones at half their peak,
+                            give free heap memory back to the kernel; 0: never (default 1000)
       --log-level LEVEL     error, warning, info or debug (default info)
       -h, --help            this text
 
@@ -82,6 +84,7 @@ public enum ServerCommandLine {
                 case "--max-pending-commits": configuration.operating.maxPendingCommits = try integer(argument, in: 0...10_000_000).get()
                 case "--descriptor-high-water": configuration.operating.descriptorHighWaterPercent = try integer(argument, in: 0...100).get()
                 case "--summary-interval": configuration.operating.summaryIntervalSeconds = try integer(argument, in: 0...86_400).get()
+                case "--trim-after-closes": configuration.operating.trimAfterClosedConnections = try integer(argument, in: 0...10_000_000).get()
                 case "--log-level":
                     let name = try value(argument).get()
                     guard let level = LogLevel(name: name) else {

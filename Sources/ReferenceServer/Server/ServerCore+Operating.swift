@@ -146,3 +146,17 @@ extension ServerCore {
                    "\(context.connectionCount + idle.count) connections near the descriptor limit: closed \(idle.count) idle keep-alive connection(s) and \(sessions) session(s) that never sent CONNECT")
     }
 }
+
+extension ServerCore {
+    /// Gives free heap memory back to the kernel 1 s after a wave of closes (`OperatingLimits.trimAfterClosedConnections`).
+    func scheduleMemoryTrim(context: LoopContext) {
+        context.scheduleTimer(after: .seconds(1)) { [self] context in
+            let before = ProcessResources.residentBytes()
+            MemoryTrim.releaseFreeMemory()
+            let after = ProcessResources.residentBytes()
+            let open = state.withLock { $0.connections.count }
+            closeWave.withLock { $0.trimmed(open: open) }
+            logger.log(.info, key: "memory trim", "a wave of closed connections: resident memory \(before >> 20) MiB -> \(after >> 20) MiB after returning free heap memory")
+        }
+    }
+}

@@ -108,6 +108,8 @@ final class ServerCore: Sendable {
     let metrics = Mutex(ServerMetrics())
     /// Per-IP connection cap and the POST and event token buckets (locked on the loop thread only).
     let admission: Mutex<AdmissionControl>
+    /// When a wave of closes is worth a `malloc_trim` (locked on the loop thread only).
+    let closeWave: Mutex<CloseWave>
     /// The store; set once right after it is opened (it needs the core for its completions).
     private let storeSlot = Mutex<(any ServerMessageStore)?>(nil)
 
@@ -128,6 +130,7 @@ final class ServerCore: Sendable {
             jsonMaxDepth: configuration.limits.jsonMaxDepth)
         self.clockOrigin = .now
         self.admission = Mutex(AdmissionControl(limits: configuration.operating))
+        self.closeWave = Mutex(CloseWave(threshold: configuration.operating.trimAfterClosedConnections))
     }
 
     func attach(_ store: any ServerMessageStore) {
@@ -161,7 +164,11 @@ final class ServerCore: Sendable {
             logger.log(.warning, key: "connections per IP", "connection from \(ip) refused: it holds \(configuration.operating.maxConnectionsPerIP) connections already")
             return false
         }
-        state.withLock { _ = $0.connections.insert(connection.id) }
+        let open = state.withLock { state in
+            state.connections.insert(connection.id)
+            return state.connections.count
+        }
+        closeWave.withLock { $0.connectionOpened(open: open) }
         metrics.withLock { $0.connectionsOpened += 1 }
         logger.log(.debug, "connection \(connection.id) opened from \(connection.remoteAddress)")
         return true
@@ -170,8 +177,9 @@ final class ServerCore: Sendable {
     /// Connection lines are debug: a flood of connections must not become a flood of log lines (the
     /// summary line counts them).
     func connectionClosed(_ connection: Connection, error: NetworkError?) {
-        guard state.withLock({ $0.connections.remove(connection.id) }) != nil else { return }
+        guard let open = state.withLock({ $0.connections.remove(connection.id) == nil ? nil : $0.connections.count }) else { return }
         admission.withLock { $0.connectionClosed(connection.id) }
+        if closeWave.withLock({ $0.connectionClosed(open: open) }) { scheduleMemoryTrim(context: connection.context) }
         metrics.withLock { $0.connectionsClosed += 1 }
         guard logger.isEnabled(.debug) else { return }
         // A WebSocket carries one Engine.IO session: name it, so its lines can be followed by sid.

@@ -16,7 +16,7 @@ import Testing
     @Test func everyFlagIsApplied() throws {
         let arguments = ["--host", "0.0.0.0", "--port", "0", "--db", "/tmp/x.db", "--ping-interval", "300",
                          "--ping-timeout", "200", "--max-payload", "5000", "--slow-commit", "5", "--log-level", "debug",
-                         "--max-pending-commits", "7", "--descriptor-high-water", "80", "--summary-interval", "0"]
+                         "--max-pending-commits", "7", "--descriptor-high-water", "80", "--summary-interval", "0", "--trim-after-closes", "9"]
         guard case .run(let configuration) = try ServerCommandLine.parse(arguments).get() else { Issue.record("not run"); return }
         #expect(configuration.host == "0.0.0.0")
         #expect(configuration.port == 0)
@@ -29,6 +29,7 @@ import Testing
         #expect(configuration.operating.maxPendingCommits == 7)
         #expect(configuration.operating.descriptorHighWaterPercent == 80)
         #expect(configuration.operating.summaryIntervalSeconds == 0)
+        #expect(configuration.operating.trimAfterClosedConnections == 9)
     }
 
     @Test(arguments: [["--port"], ["--port", "70000"], ["--port", "x"], ["--log-level", "loud"], ["--bogus"], ["--max-payload", "1"], ["--slow-commit", "-1"], ["--descriptor-high-water", "101"]])
