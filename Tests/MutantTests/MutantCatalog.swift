@@ -2,7 +2,7 @@ import Foundation
 
 /// Every mutant; `MUTANTS=name,name` in the environment runs only those (while working on one).
 enum MutantCatalog {
-    static let all: [Mutant] = TransportMutants.all + HTTPMutants.all + MessengerMutants.all + DurabilityMutants.all + RobustnessMutants.all + OperatingMutants.all
+    static let all: [Mutant] = TransportMutants.all + HTTPMutants.all + MessengerMutants.all + DurabilityMutants.all + RobustnessMutants.all + OperatingMutants.all + AdvisoryMutants.all
 
     static var selected: [Mutant] {
         guard let names = ProcessInfo.processInfo.environment["MUTANTS"], !names.isEmpty else { return all }
