@@ -181,12 +181,15 @@ public enum KnownFaults {
             "one send queue for all sessions: a session with megabytes unread holds up the others' messages",
         ],
         "robustness/advisory-socketio-parser": [
+            "closes every session when one's Engine.IO session fails to parse",
+            "closes every session when one sends a malformed Socket.IO packet",
             "drops every session on a binary packet or a _placeholder object (socket.io-parser CVE-2020-36049, CVE-2022-2421)",
         ],
         "robustness/advisory-websocket-frames": [
             "drops every session on a WebSocket frame with RSV2 or RSV3 set (engine.io CVE-2022-21676)",
         ],
         "robustness/advisory-header-floods": [
+            "answers a malformed HTTP request 500 (an unhandled parse exception)",
             "drops every session when a request has too many or too long header fields (ws CVE-2024-37890)",
         ],
         "robustness/advisory-aborted-requests": [

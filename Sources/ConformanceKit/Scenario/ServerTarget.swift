@@ -17,13 +17,9 @@ public protocol ServerTarget: Sendable {
 }
 
 extension ServerTarget {
-    public func failStorage() async throws {
-        throw ScenarioInconclusive("the run cannot make the server's storage fail (needs \(Capability.storageFault.option))")
-    }
+    public func failStorage() async throws { try await StorageFaultCommands.run(nil, isRecovery: false) }
 
-    public func recoverStorage() async throws {
-        throw ScenarioInconclusive("the run cannot make the server's storage fail (needs \(Capability.storageFault.option))")
-    }
+    public func recoverStorage() async throws { try await StorageFaultCommands.run(nil, isRecovery: true) }
 }
 
 /// A target known only by its URL: it can neither restart nor crash the server.

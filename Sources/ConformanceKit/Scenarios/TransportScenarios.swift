@@ -234,7 +234,8 @@ public enum TransportScenarios {
     static let versionOnEveryRequest = Scenario(
         id: "transport/version-on-every-request",
         title: "A session's polling requests and upgrade with an EIO other than 4 are answered 400",
-        area: .transport, requirements: ["TRANSPORT-7"], transports: [.polling, .pollingUpgrade], prerequisites: ["transport/bad-request-400"]
+        area: .transport, requirements: ["TRANSPORT-7"], transports: [.polling, .pollingUpgrade],
+        prerequisites: ["transport/bad-request-400", "transport/polling-only"]
     ) { context in
         // A polling session opened by hand, never polled: no GET of its own is held, so a second-GET 400
         // (TRANSPORT-9) cannot stand in for the version check.

@@ -30,15 +30,9 @@ public final class CommandTarget: ServerTarget {
     /// A started server can be restarted and crashed; its storage made to fail when the commands are given.
     public var capabilities: Set<Capability> { storageFaultCommands == nil ? [.restart, .crash] : [.restart, .crash, .storageFault] }
 
-    public func failStorage() async throws {
-        guard let storageFaultCommands else { throw ScenarioInconclusive("the run cannot make the server's storage fail (needs \(Capability.storageFault.option))") }
-        try await storageFaultCommands.failStorage()
-    }
+    public func failStorage() async throws { try await StorageFaultCommands.run(storageFaultCommands, isRecovery: false) }
 
-    public func recoverStorage() async throws {
-        guard let storageFaultCommands else { throw ScenarioInconclusive("the run cannot make the server's storage fail (needs \(Capability.storageFault.option))") }
-        try await storageFaultCommands.recoverStorage()
-    }
+    public func recoverStorage() async throws { try await StorageFaultCommands.run(storageFaultCommands, isRecovery: true) }
 
     /// Starts the command and waits until the server answers.
     public func start() async throws(TargetError) {

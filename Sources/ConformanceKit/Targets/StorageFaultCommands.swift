@@ -16,6 +16,15 @@ public struct StorageFaultCommands: Sendable, Equatable {
     public func failStorage() async throws { try await ShellStep.run(fault, what: "storage fault", timeout: timeout) }
 
     public func recoverStorage() async throws { try await ShellStep.run(recover, what: "storage recover", timeout: timeout) }
+
+    /// Runs the fault (or, with `isRecovery`, the recover) command of `commands`; without commands the
+    /// scenario is inconclusive.
+    static func run(_ commands: StorageFaultCommands?, isRecovery: Bool) async throws {
+        guard let commands else {
+            throw ScenarioInconclusive("the run cannot make the server's storage fail (needs \(Capability.storageFault.option))")
+        }
+        if isRecovery { try await commands.recoverStorage() } else { try await commands.failStorage() }
+    }
 }
 
 /// One shell command a scenario needs run to completion.

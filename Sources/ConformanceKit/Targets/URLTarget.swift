@@ -27,15 +27,9 @@ public struct URLTarget: ServerTarget {
         return capabilities
     }
 
-    public func failStorage() async throws {
-        guard let storageFaultCommands else { throw ScenarioInconclusive("the run cannot make the server's storage fail (needs \(Capability.storageFault.option))") }
-        try await storageFaultCommands.failStorage()
-    }
+    public func failStorage() async throws { try await StorageFaultCommands.run(storageFaultCommands, isRecovery: false) }
 
-    public func recoverStorage() async throws {
-        guard let storageFaultCommands else { throw ScenarioInconclusive("the run cannot make the server's storage fail (needs \(Capability.storageFault.option))") }
-        try await storageFaultCommands.recoverStorage()
-    }
+    public func recoverStorage() async throws { try await StorageFaultCommands.run(storageFaultCommands, isRecovery: true) }
 
     public func restart() async throws {
         guard let restartCommand else { throw ScenarioInconclusive("the run cannot restart the server (needs \(Capability.restart.option))") }

@@ -62,32 +62,35 @@ public struct AdmissionControl: Sendable {
 
     /// A `POST /messages` on `connection` from `ip`.
     public mutating func admitPost(connection: ConnectionID, ip: String, now: ContinuousClock.Instant) -> Verdict {
-        var own = postsByConnection[connection]
-            ?? TokenBucket(rate: limits.postsPerSecondPerConnection, burst: limits.postsPerSecondPerConnection, now: now)
-        var shared = postsByIP[ip] ?? TokenBucket(rate: limits.postsPerSecondPerIP, burst: limits.postsPerSecondPerIP, now: now)
-        defer {
-            postsByConnection[connection] = own
-            postsByIP[ip] = shared
-        }
-        if let wait = own.take(now: now) { return .refuse(retryAfterSeconds: wait) }
-        if let wait = shared.take(now: now) { return .refuse(retryAfterSeconds: wait) }
-        return .admit
+        Self.admit(
+            own: &postsByConnection[connection], ownRate: limits.postsPerSecondPerConnection,
+            shared: &postsByIP[ip], sharedRate: limits.postsPerSecondPerIP, now: now)
     }
 
     /// A Socket.IO event of session `sid` from `ip`.
     public mutating func admitEvent(sid: String, ip: String, now: ContinuousClock.Instant) -> Verdict {
-        var own = eventsBySession[sid] ?? TokenBucket(rate: limits.eventsPerSecondPerSession, burst: limits.eventsPerSecondPerSession, now: now)
-        var shared = eventsByIP[ip] ?? TokenBucket(rate: limits.eventsPerSecondPerIP, burst: limits.eventsPerSecondPerIP, now: now)
-        defer {
-            eventsBySession[sid] = own
-            eventsByIP[ip] = shared
-        }
-        if let wait = own.take(now: now) { return .refuse(retryAfterSeconds: wait) }
-        if let wait = shared.take(now: now) { return .refuse(retryAfterSeconds: wait) }
-        return .admit
+        Self.admit(
+            own: &eventsBySession[sid], ownRate: limits.eventsPerSecondPerSession,
+            shared: &eventsByIP[ip], sharedRate: limits.eventsPerSecondPerIP, now: now)
     }
 
     public mutating func sessionClosed(sid: String) { eventsBySession[sid] = nil }
+
+    /// One request against the sender's own bucket, then the shared one of its IP (each made full on
+    /// first use, its burst equal to its rate).
+    private static func admit(
+        own: inout TokenBucket?, ownRate: Double, shared: inout TokenBucket?, sharedRate: Double, now: ContinuousClock.Instant
+    ) -> Verdict {
+        var ownBucket = own ?? TokenBucket(rate: ownRate, burst: ownRate, now: now)
+        var sharedBucket = shared ?? TokenBucket(rate: sharedRate, burst: sharedRate, now: now)
+        defer {
+            own = ownBucket
+            shared = sharedBucket
+        }
+        if let wait = ownBucket.take(now: now) { return .refuse(retryAfterSeconds: wait) }
+        if let wait = sharedBucket.take(now: now) { return .refuse(retryAfterSeconds: wait) }
+        return .admit
+    }
 
     /// The process's descriptor limit and how many descriptors it uses besides connections.
     public mutating func setDescriptorBudget(limit: Int, base: Int) {
