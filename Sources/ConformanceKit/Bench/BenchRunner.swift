@@ -290,9 +290,9 @@ public struct BenchRunner: Sendable {
         return result
     }
 
-    /// Rounds of churn until `soakDuration`: the latency workload's users connect and join, POSTs at
-    /// `rate` for `soakRound`, every message checked, then every session closes; the server's RSS and
-    /// descriptors are sampled after each round.
+    /// Rounds of churn until `soakDuration`: the latency workload's number of fresh users connect and
+    /// join, POSTs at `rate` for `soakRound`, every message checked, then every session closes; the
+    /// server's RSS and descriptors are sampled after each round.
     private func soak(_ context: WorkloadContext) async -> BenchReport.WorkloadResult {
         let label = "soak"
         let users = options.latencyUsers
@@ -307,8 +307,10 @@ public struct BenchRunner: Sendable {
         let measure = Measurement(serverProcessID: serverProcessID)
         while ContinuousClock.now - start < options.soakDuration {
             rounds += 1
+            // Fresh users each round: a user's history (and so its join) stays the size of one round.
+            let content = BenchContent(token: context.content.token + "r" + String(rounds), contentBytes: context.content.contentBytes)
             await context.engine.reset(
-                host: context.host, port: context.port, content: context.content, users: users, sessionsPerUser: 1,
+                host: context.host, port: context.port, content: content, users: users, sessionsPerUser: 1,
                 pipelineDepth: options.pipelineDepth, seed: context.seed &+ UInt64(rounds))
             if let problem = await openSessionsAndPosts(context, users: users, sessionsPerUser: 1, posts: true, label: label) {
                 return await inconclusive(result, "round \(rounds): \(problem)", context)
