@@ -18,14 +18,13 @@ public enum WebPage {
         let entityTag: String
     }
 
-    /// Request path → asset: each file under its name, `index.html` also at `/`.
+    /// Request path → asset: `index.html` at `/`, every other file under `/assets/` (Spec HTTP-3).
     static let assets: [String: Asset] = {
         var assets: [String: Asset] = [:]
         for (name, text) in WebAssets.files {
             let body = Array(text.utf8)
             let asset = Asset(contentType: contentType(forName: name), body: body, entityTag: entityTag(of: body))
-            assets["/" + name] = asset
-            if name == "index.html" { assets["/"] = asset }
+            assets[name == "index.html" ? "/" : "/assets/" + name] = asset
         }
         return assets
     }()

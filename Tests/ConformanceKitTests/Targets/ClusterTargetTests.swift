@@ -45,7 +45,10 @@ import Testing
             defer { nodes.forEach { $0.stop() } }
             let target = ClusterTarget(nodes: nodes.map(\.baseURL))
             #expect(target.capabilities == [.cluster])
-            let runner = ConformanceRunner(scenarios: ScenarioCatalog.all, options: RunnerOptions(seed: 7, capabilities: target.capabilities), target: target)
+            // The kit's timeouts scaled by 4, like the other live tests: the suite's parallel load (browsers,
+            // mutants) once starved a 5 s wait here in CI.
+            let runner = ConformanceRunner(
+                scenarios: ScenarioCatalog.all, options: RunnerOptions(seed: 7, timeoutFactor: 4, capabilities: target.capabilities), target: target)
             let report = await runner.run()
             let clusterPassed = report.results.filter { $0.scenario.area == .cluster && $0.verdict.didPass }.map(\.scenario.id)
             #expect(clusterPassed.count == 3, "the CLUSTER scenarios that need no restart ran and passed: \(clusterPassed)")

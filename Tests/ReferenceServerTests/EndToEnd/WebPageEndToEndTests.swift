@@ -9,12 +9,12 @@ import Testing
             #expect(page.head.status == 200)
             #expect(page.head.headers["Content-Type"] == "text/html; charset=utf-8")
             #expect(String(decoding: page.body, as: UTF8.self).contains("app.js"))
-            let script = try client.send("GET", "/socketio-client.js")
+            let script = try client.send("GET", "/assets/socketio-client.js")
             #expect(script.head.status == 200)
             #expect(script.head.headers["Content-Type"] == "text/javascript; charset=utf-8")
             let tag = try #require(script.head.headers["ETag"])
-            #expect(try client.send("GET", "/socketio-client.js", headers: [("If-None-Match", tag)]).head.status == 304)
-            for target in ["/../Package.swift", "/%2e%2e/%2e%2e/etc/passwd", "/Web/app.js", "/tests/client-tests.html", "/nope"] {
+            #expect(try client.send("GET", "/assets/socketio-client.js", headers: [("If-None-Match", tag)]).head.status == 304)
+            for target in ["/../Package.swift", "/%2e%2e/%2e%2e/etc/passwd", "/Web/app.js", "/tests/client-tests.html", "/nope", "/app.js", "/index.html"] {
                 let response = try client.send("GET", target)
                 #expect(response.head.status == 404, "\(target)")
                 #expect(response.json?["error"]?.stringValue != nil)

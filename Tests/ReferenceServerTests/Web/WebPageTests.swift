@@ -9,9 +9,9 @@ import WireCodecs
     }
 
     @Test(arguments: [
-        ("/", "text/html; charset=utf-8"), ("/index.html", "text/html; charset=utf-8"),
-        ("/app.js", "text/javascript; charset=utf-8"), ("/socketio-client.js", "text/javascript; charset=utf-8"),
-        ("/conversations.js", "text/javascript; charset=utf-8"), ("/app.css", "text/css; charset=utf-8"),
+        ("/", "text/html; charset=utf-8"),
+        ("/assets/app.js", "text/javascript; charset=utf-8"), ("/assets/socketio-client.js", "text/javascript; charset=utf-8"),
+        ("/assets/conversations.js", "text/javascript; charset=utf-8"), ("/assets/app.css", "text/css; charset=utf-8"),
     ])
     func servesEachFileWithItsContentType(path: String, contentType: String) throws {
         let response = try #require(WebPage.response(for: Self.head("GET", path + "?v=1")))
@@ -32,18 +32,18 @@ import WireCodecs
     }
 
     @Test func aMatchingETagIs304WithoutBody() throws {
-        let first = try #require(WebPage.response(for: Self.head("GET", "/app.js")))
+        let first = try #require(WebPage.response(for: Self.head("GET", "/assets/app.js")))
         let tag = try #require(first.head.headers["ETag"])
         for field in [tag, "W/\(tag)", "\"0000000000000000\", \(tag)", "*"] {
-            let again = try #require(WebPage.response(for: Self.head("GET", "/app.js", ["If-None-Match": field])))
+            let again = try #require(WebPage.response(for: Self.head("GET", "/assets/app.js", ["If-None-Match": field])))
             #expect(again.head.status == 304, "If-None-Match: \(field)")
             #expect(again.body.isEmpty)
             #expect(again.head.headers["ETag"] == tag)
         }
-        let stale = try #require(WebPage.response(for: Self.head("GET", "/app.js", ["If-None-Match": "\"0000000000000000\""])))
+        let stale = try #require(WebPage.response(for: Self.head("GET", "/assets/app.js", ["If-None-Match": "\"0000000000000000\""])))
         #expect(stale.head.status == 200)
         // Another file has another tag.
-        #expect(WebPage.response(for: Self.head("GET", "/app.css"))?.head.headers["ETag"] != tag)
+        #expect(WebPage.response(for: Self.head("GET", "/assets/app.css"))?.head.headers["ETag"] != tag)
     }
 
     @Test func headHasTheLengthButNoBody() throws {
