@@ -155,7 +155,8 @@ extension SendScenarios {
         try await context.target.failStorage()
         let refused: HTTPResult
         do {
-            refused = try await context.http("POST", "/messages", headers: [("Content-Type", "application/json")], body: Array(body.serialized().utf8))
+            refused = try await context.http(
+                "POST", "/messages", headers: [("Content-Type", "application/json")] + context.bearerHeaders(for: sender), body: Array(body.serialized().utf8))
         } catch {
             try? await context.target.recoverStorage()
             throw error
