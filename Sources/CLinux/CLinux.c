@@ -10,6 +10,7 @@
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
+#include <malloc.h>
 
 int clinux_spawn_file_actions_closefrom(posix_spawn_file_actions_t *actions, int lowest) {
     return posix_spawn_file_actions_addclosefrom_np(actions, lowest);
@@ -202,3 +203,5 @@ int clinux_format_address(const struct sockaddr_storage *address, char *buffer, 
     }
     return -1;
 }
+
+int clinux_malloc_trim(void) { return malloc_trim(0); }

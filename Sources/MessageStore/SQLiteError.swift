@@ -4,7 +4,7 @@ import CSQLite
 ///
 /// SQLite "Result and Error Codes" (https://sqlite.org/rescode.html). Extended result codes are enabled
 /// on every connection, so `code` is e.g. `SQLITE_CONSTRAINT_NOTNULL` (1299), not only `SQLITE_CONSTRAINT`.
-public struct SQLiteError: Error, Sendable, Equatable, CustomStringConvertible {
+public struct SQLiteError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The extended result code (`sqlite3_extended_errcode`).
     public var code: Int32
     /// SQLite's message (`sqlite3_errmsg`), or the generic text for the code (`sqlite3_errstr`).

@@ -1,5 +1,5 @@
 /// Why the message store could not open, accept a message or answer a query.
-public enum StorageError: Error, Sendable, Equatable, CustomStringConvertible {
+public enum StorageError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The writer or reader is closed (or closing): the operation was not attempted.
     case closed
     /// SQLite failed; for a write, the whole batch was rolled back and nothing of it is visible.

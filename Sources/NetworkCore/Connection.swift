@@ -97,6 +97,7 @@ public final class Connection {
             while offset < bytes.count {
                 let sent = clinux_send(descriptor, base + offset, bytes.count - offset)
                 if sent > 0 {
+                    context.bytesSent &+= sent
                     offset += sent
                     continue
                 }
@@ -152,6 +153,7 @@ public final class Connection {
                 clinux_send(descriptor, buffer.baseAddress! + outboundStart, buffer.count - outboundStart)
             }
             if sent > 0 {
+                context.bytesSent &+= sent
                 outboundStart += sent
                 continue
             }
@@ -336,6 +338,7 @@ public final class Connection {
         while isReading, reads < context.configuration.maxReadsPerWakeup {
             let received = clinux_recv(descriptor, base, buffer.count)
             if received > 0 {
+                context.bytesReceived &+= received
                 reads += 1
                 if state == .lingering { continue }
                 handler.connectionDidRead(self, UnsafeRawBufferPointer(start: base, count: received))

@@ -29,6 +29,11 @@ public struct NetworkConfiguration: Sendable {
     public var coalescedWriteLimit: Int
     /// Where the core reports conditions that no handler owns (e.g. EMFILE on accept). Default: stderr.
     public var log: @Sendable (String) -> Void
+    /// When a listener runs out of descriptors it keeps one in reserve (`/dev/null`): it frees it,
+    /// accepts a waiting client, sends these bytes (e.g. an HTTP 503) without waiting, closes it and
+    /// takes the reserve again, so a new client gets a fast answer instead of waiting in the backlog.
+    /// nil: no reserve (EMFILE only pauses accepting). Default nil.
+    public var descriptorReserveAnswer: [UInt8]?
 
     /// Creates a configuration; every parameter has the documented default.
     public init(
@@ -42,8 +47,10 @@ public struct NetworkConfiguration: Sendable {
         maxReadsPerWakeup: Int = 4,
         acceptBackoff: Duration = .milliseconds(100),
         coalescedWriteLimit: Int = 64 * 1024,
-        log: @escaping @Sendable (String) -> Void = NetworkConfiguration.logToStandardError
+        log: @escaping @Sendable (String) -> Void = NetworkConfiguration.logToStandardError,
+        descriptorReserveAnswer: [UInt8]? = nil
     ) {
+        self.descriptorReserveAnswer = descriptorReserveAnswer
         self.readBufferSize = max(1024, readBufferSize)
         self.maxPendingWriteBytes = max(0, maxPendingWriteBytes)
         self.listenBacklog = max(1, listenBacklog)

@@ -9,7 +9,8 @@ import Glibc
 /// heartbeat scenarios wait pingInterval + pingTimeout = 1.3 s. A short pingTimeout is safe because the
 /// kit answers WebSocket pings on its loop thread, not from Swift's cooperative pool (which a loaded
 /// machine can starve for seconds); polling pongs still go out as a POST from the pool. Restart and
-/// crash keep the port and the database.
+/// crash keep the port and the database. Its storage fails while a file of the directory exists
+/// (`--storage-fault-file`), which the storage fault commands create and remove.
 enum EmbeddedReference {
     static let pingInterval = 300
     static let pingTimeout = 1_000
@@ -19,14 +20,17 @@ enum EmbeddedReference {
         let directory = NSTemporaryDirectory() + "conform-self-check-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let port = try freePort()
+        let faultFile = directory + "/storage-fault"
         let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         let command = ([
             shellQuoted(executable), "--serve-reference", "--host", "127.0.0.1", "--port", String(port),
             "--db", shellQuoted(directory + "/messages.db"), "--ping-interval", String(pingInterval),
-            "--ping-timeout", String(pingTimeout), "--log-level", "error",
+            "--ping-timeout", String(pingTimeout), "--log-level", "error", "--storage-fault-file", shellQuoted(faultFile),
         ] + authenticationArguments(options)).joined(separator: " ")
+        let storageFault = StorageFaultCommands(fault: "touch " + shellQuoted(faultFile), recover: "rm -f " + shellQuoted(faultFile))
         // exec: the server replaces the shell, so SIGTERM reaches it directly.
-        let target = CommandTarget(command: "exec " + command, baseURL: "http://127.0.0.1:\(port)", startTimeout: startTimeout)
+        let target = CommandTarget(
+            command: "exec " + command, baseURL: "http://127.0.0.1:\(port)", storageFaultCommands: storageFault, startTimeout: startTimeout)
         return (target, directory)
     }
 

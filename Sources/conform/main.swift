@@ -75,12 +75,15 @@ if !options.nodes.isEmpty {
     print("conform: \(options.nodes.count) nodes, sessions and POSTs spread over them: \(options.nodes.joined(separator: " "))")
     target = cluster
 } else if let serverCommand = options.serverCommand, let url = options.targetURL {
-    let started = CommandTarget(command: serverCommand, baseURL: url, startTimeout: options.startTimeout)
+    let started = CommandTarget(
+        command: serverCommand, baseURL: url, storageFaultCommands: options.storageFaultCommands, startTimeout: options.startTimeout)
     commandTarget = started
     target = started
     capabilities.formUnion(started.capabilities)
 } else if let url = options.targetURL {
-    let urlTarget = URLTarget(baseURL: url, restartCommand: options.restartCommand, crashCommand: options.crashCommand, startTimeout: options.startTimeout)
+    let urlTarget = URLTarget(
+        baseURL: url, restartCommand: options.restartCommand, crashCommand: options.crashCommand,
+        storageFaultCommands: options.storageFaultCommands, startTimeout: options.startTimeout)
     target = urlTarget
 } else {
     do {

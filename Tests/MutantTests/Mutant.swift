@@ -69,7 +69,7 @@ struct Mutant: Sendable, CustomStringConvertible {
 
     static func capabilities(isAuthenticated: Bool, isCluster: Bool = false) -> Set<Capability> {
         if isCluster { return [.restart, .crash, .cluster, .databaseRestart] }
-        return isAuthenticated ? [.restart, .crash, .authentication, .originAllowList] : [.restart, .crash]
+        return isAuthenticated ? [.restart, .crash, .storageFault, .authentication, .originAllowList] : [.restart, .crash, .storageFault]
     }
 
     /// The scenarios a mutant's run executes: the whole catalogue, or for a cluster mutant the CLUSTER ones.

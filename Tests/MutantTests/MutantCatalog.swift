@@ -3,7 +3,7 @@ import Foundation
 /// Every mutant; `MUTANTS=name,name` in the environment runs only those (while working on one).
 enum MutantCatalog {
     static let all: [Mutant] = TransportMutants.all + HTTPMutants.all + MessengerMutants.all + DurabilityMutants.all + RobustnessMutants.all
-        + AuthenticationMutants.all + ClusterMutants.all
+        + AuthenticationMutants.all + ClusterMutants.all + OperatingMutants.all + AdvisoryMutants.all
 
     /// The mutants this run executes: all (the cluster ones only where PostgreSQL can be had), or those
     /// `MUTANTS` names.

@@ -1,8 +1,14 @@
 import ConformanceKit
 import Dispatch
 import Foundation
+import MessageStore
 import ReferenceServer
 import Synchronization
+
+/// What a mutant run needs of its server: a target the kit drives, stopped after the run.
+protocol MutantTarget: ServerTarget {
+    func stop() async
+}
 
 /// A mutant server in this process, on 127.0.0.1 with a temporary database, that the kit can restart
 /// (stop, then start again on the same port and database) and "crash".
@@ -11,17 +17,16 @@ import Synchronization
 /// `MemoryMessageStore` (if the mutant uses one) loses what it acknowledged but had not committed, then
 /// the server stops and starts again. With the real SQLite store a 201 follows the commit, so an orderly
 /// stop loses nothing a crash would keep.
-/// What a mutant run needs of its server: a target the kit drives, stopped after the run.
-protocol MutantTarget: ServerTarget {
-    func stop() async
-}
-
+///
+/// Its store (the mutant's or the real one) sits behind a `FaultInjectingStore`, so the kit can make
+/// the storage fail and recover (capability `.storageFault`, Spec SEND-6).
 final class MutantServerTarget: MutantTarget {
     let directory: String
     let port: Int
     private let configuration: ServerConfiguration
     private let world: MutantWorld
     private let server: Mutex<ReferenceServer?>
+    private let isStorageFaulted = Shared<Bool>(false)
 
     init(mutant: Mutant?, world: MutantWorld = MutantWorld()) throws {
         directory = NSTemporaryDirectory() + "mutant-" + UUID().uuidString
@@ -35,6 +40,17 @@ final class MutantServerTarget: MutantTarget {
                 configuration.authentication = AuthenticationConfiguration(secret: Mutant.secret, leewaySeconds: Mutant.leewaySeconds)
                 configuration.allowedOrigins = [Mutant.allowedOrigin]
             }
+        }
+        let makeStore = configuration.hooks.makeStore
+        let isStorageFaulted = self.isStorageFaulted
+        configuration.hooks.makeStore = { path, storeConfiguration throws(StorageError) in
+            let base: any ServerMessageStore
+            if let makeStore {
+                base = try makeStore(path, storeConfiguration)
+            } else {
+                base = try MessageStore(path: path, configuration: storeConfiguration)
+            }
+            return FaultInjectingStore(base: base, configuration: storeConfiguration, isFaulted: { isStorageFaulted.with { $0 } })
         }
         let server = try ReferenceServer.start(configuration: configuration)
         self.port = server.port
@@ -67,6 +83,10 @@ final class MutantServerTarget: MutantTarget {
         case .failure(let error): throw ScenarioInconclusive("the mutant server did not start again: \(error)")
         }
     }
+
+    func failStorage() async throws { isStorageFaulted.with { $0 = true } }
+
+    func recoverStorage() async throws { isStorageFaulted.with { $0 = false } }
 
     func stop() async {
         let current = server.withLock { $0 }

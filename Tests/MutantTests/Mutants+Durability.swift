@@ -24,7 +24,7 @@ enum DurabilityMutants {
     static let ackBeforeCommit = Mutant(
         "ack-before-commit", fault: "answers 201 (and delivers) before the commit, which follows 300 ms later: a crash loses it",
         breaks: ["DURABLE-2", "DURABLE-3", "ONCE-3"],
-        fails: [
+        fails: ["send/storage-fault",
             "durability/crash-acknowledged", "durability/crash-delivered", "once/accepted-before-join", "once/join-race",
             "durability/offline", "extension/send-message", "join/history-shape", "order/history-per-pair", "send/invalid-bodies",
             "send/limits-and-unicode", "send/oversized", "send/server-timestamp",
@@ -180,11 +180,11 @@ enum DurabilityMutants {
 
     static let firstLiveMessageLost = Mutant(
         "first-live-message-lost", fault: "subscribes a joined session late: its first live message is lost", breaks: ["ONCE-4"],
-        fails: [
+        fails: ["robustness/advisory-header-floods", "robustness/advisory-aborted-requests",
             "join/basic", "once/after-history", "transport/websocket-only", "transport/polling-only", "transport/max-payload",
             "robustness/malformed-http",
         ],
-        skips: SkipSets.afterJoinBasic + SkipSets.afterWebSocketOnly + ["transport/polling-upgrade", "transport/concurrent-poll", "transport/max-payload-413"]
+        skips: ["transport/version-on-every-request"] + SkipSets.afterJoinBasic + SkipSets.afterWebSocketOnly + ["transport/polling-upgrade", "transport/concurrent-poll", "transport/max-payload-413"]
     ) { _ in
         let fresh = Shared<Set<SessionID>>([])
         var hooks = ServerHooks()

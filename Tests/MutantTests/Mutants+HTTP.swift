@@ -11,8 +11,8 @@ enum HTTPMutants {
     ]
 
     static let catchAllRoute = Mutant(
-        "catch-all-route", fault: "serves an index page at every unknown path instead of 404", breaks: ["HTTP-1"],
-        fails: ["http/routing"]
+        "catch-all-route", fault: "serves its index page at every unknown path instead of 404 (a single-page app's fallback route)",
+        breaks: ["HTTP-1"], fails: ["http/routing"]
     ) { _ in
         var hooks = ServerHooks()
         hooks.request = { request in
@@ -146,7 +146,7 @@ enum HTTPMutants {
 
     static let malformedHTTPAnswered500 = Mutant(
         "malformed-http-500", fault: "answers a malformed HTTP request 500 (an unhandled parse exception)", breaks: ["ROBUST-4"],
-        fails: ["robustness/malformed-http"]
+        fails: ["robustness/advisory-header-floods", "robustness/malformed-http"]
     ) { _ in
         var hooks = ServerHooks()
         hooks.response = { request, response in

@@ -44,7 +44,7 @@ enum RobustnessMutants {
     static let malformedEngineIOClosesAll = Mutant(
         "malformed-engineio-closes-all", fault: "closes every session when one's Engine.IO session fails to parse", breaks: ["ROBUST-2", "ROBUST-3"],
         // A malformed Socket.IO packet also ends its Engine.IO session with a parse error.
-        fails: ["robustness/malformed-engineio", "robustness/malformed-socketio"], concurrency: 1
+        fails: ["robustness/advisory-socketio-parser", "robustness/malformed-engineio", "robustness/malformed-socketio"], concurrency: 1
     ) { _ in
         let poison = Poison()
         var hooks = ServerHooks()
@@ -59,7 +59,7 @@ enum RobustnessMutants {
     static let malformedSocketIOClosesAll = Mutant(
         "malformed-socketio-closes-all", fault: "closes every session when one sends a malformed Socket.IO packet", breaks: ["ROBUST-3"],
         // The Engine.IO scenario's bad polling body carries Socket.IO garbage too.
-        fails: ["robustness/malformed-socketio", "robustness/malformed-engineio"], concurrency: 1
+        fails: ["robustness/advisory-socketio-parser", "robustness/malformed-socketio", "robustness/malformed-engineio"], concurrency: 1
     ) { _ in
         let poison = Poison()
         var hooks = ServerHooks()

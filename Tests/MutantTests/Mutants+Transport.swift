@@ -16,8 +16,8 @@ enum TransportMutants {
 
     static let connectWithoutSID = Mutant(
         "connect-without-sid", fault: "answers CONNECT with a bare 40 (the Socket.IO v4 answer), no sid", breaks: ["TRANSPORT-1"],
-        fails: ["transport/connect-namespace", "transport/max-payload", "join/basic", "once/after-history", "robustness/malformed-http"],
-        skips: SkipSets.afterJoinBasic + SkipSets.afterWebSocketOnly + SkipSets.transports + ["transport/max-payload-413"]
+        fails: ["robustness/advisory-header-floods", "robustness/advisory-aborted-requests", "transport/connect-namespace", "transport/max-payload", "join/basic", "once/after-history", "robustness/malformed-http"],
+        skips: ["transport/version-on-every-request"] + SkipSets.afterJoinBasic + SkipSets.afterWebSocketOnly + SkipSets.transports + ["transport/max-payload-413"]
     ) { _ in
         var hooks = ServerHooks()
         hooks.outgoingEngineIO = { _, packet in
@@ -30,8 +30,8 @@ enum TransportMutants {
     static let refuseWebSocketSessions = Mutant(
         "refuse-websocket-sessions", fault: "refuses sessions opened directly on WebSocket (polling first, as old clients did)",
         breaks: ["TRANSPORT-2", "TRANSPORT-1"],
-        fails: ["transport/connect-namespace", "transport/open-packet", "join/basic", "once/after-history", "robustness/malformed-http"],
-        skips: SkipSets.afterJoinBasic + SkipSets.afterWebSocketOnly + SkipSets.transports + ["transport/max-payload", "transport/max-payload-413"]
+        fails: ["robustness/advisory-header-floods", "robustness/advisory-aborted-requests", "transport/connect-namespace", "transport/open-packet", "join/basic", "once/after-history", "robustness/malformed-http"],
+        skips: ["transport/version-on-every-request"] + SkipSets.afterJoinBasic + SkipSets.afterWebSocketOnly + SkipSets.transports + ["transport/max-payload", "transport/max-payload-413"]
     ) { _ in
         var hooks = ServerHooks()
         hooks.request = { request in
@@ -62,7 +62,7 @@ enum TransportMutants {
     static let webSocketOnlyDropsEvents = Mutant(
         "websocket-only-drops-events", fault: "on a session opened directly on WebSocket, handles CONNECT but drops the client's events",
         breaks: ["TRANSPORT-2"],
-        fails: ["transport/websocket-only", "join/basic", "once/after-history", "transport/max-payload", "robustness/malformed-http"],
+        fails: ["transport/version-on-every-request", "robustness/advisory-header-floods", "robustness/advisory-aborted-requests", "transport/websocket-only", "join/basic", "once/after-history", "transport/max-payload", "robustness/malformed-http"],
         skips: SkipSets.afterJoinBasic + SkipSets.afterWebSocketOnly + ["transport/max-payload-413"]
     ) { _ in droppingEvents(onPolled: false) }
 
@@ -75,18 +75,18 @@ enum TransportMutants {
             "order/across-sessions", "order/history-agrees", "disconnect/socketio-disconnect", "disconnect/transport-close",
             "robustness/unknown-events",
         ],
-        skips: ["transport/polling-upgrade", "transport/concurrent-poll"]
+        skips: ["transport/version-on-every-request", "transport/polling-upgrade", "transport/concurrent-poll"]
     ) { _ in droppingEvents(onPolled: true) }
 
     static let refusePolling = Mutant(
         "refuse-polling", fault: "serves WebSocket only: refuses HTTP long-polling", breaks: ["TRANSPORT-3", "TRANSPORT-1"],
-        fails: [
+        fails: ["robustness/advisory-aborted-requests",
             "transport/connect-namespace", "transport/open-packet", "transport/bad-request-body", "cors/allow-origin", "join/only-to-joiner",
             "delivery/fan-out", "privacy/other-users", "privacy/unjoined-session", "once/join-race", "once/accepted-before-join",
             "once/after-history", "order/live-per-pair", "order/across-sessions", "order/history-agrees", "disconnect/socketio-disconnect",
             "disconnect/transport-close", "robustness/unknown-events",
         ],
-        skips: SkipSets.afterWebSocketOnly + SkipSets.transports + ["transport/max-payload", "transport/max-payload-413"]
+        skips: ["transport/version-on-every-request"] + SkipSets.afterWebSocketOnly + SkipSets.transports + ["transport/max-payload", "transport/max-payload-413"]
     ) { _ in
         var hooks = ServerHooks()
         hooks.request = { request in
@@ -113,7 +113,7 @@ enum TransportMutants {
     static let openPacketWithoutMaxPayload = Mutant(
         "open-packet-without-max-payload", fault: "sends an Engine.IO v3 style open packet: no maxPayload", breaks: ["TRANSPORT-5"],
         fails: ["transport/open-packet", "transport/websocket-only", "transport/polling-only"],
-        skips: SkipSets.afterWebSocketOnly + ["transport/max-payload", "transport/max-payload-413", "transport/polling-upgrade", "transport/concurrent-poll"]
+        skips: ["transport/version-on-every-request"] + SkipSets.afterWebSocketOnly + ["transport/max-payload", "transport/max-payload-413", "transport/polling-upgrade", "transport/concurrent-poll"]
     ) { _ in
         var hooks = ServerHooks()
         hooks.outgoingEngineIO = { _, packet in
@@ -159,7 +159,7 @@ enum TransportMutants {
 
     static let acceptEIO3 = Mutant(
         "accept-eio-3", fault: "does not check EIO: an Engine.IO v3 handshake is served as v4", breaks: ["TRANSPORT-7"],
-        fails: ["transport/bad-request-400"], skips: ["transport/bad-request-body"]
+        fails: ["transport/bad-request-400"], skips: ["transport/version-on-every-request", "transport/bad-request-body"]
     ) { _ in
         var hooks = ServerHooks()
         hooks.request = { request in
@@ -301,6 +301,7 @@ enum SkipSets {
     static let afterWebSocketOnly = [
         "heartbeat/ping-interval", "heartbeat/silent-client-closed", "heartbeat/answering-client-kept", "namespace/unknown-namespace",
         "robustness/malformed-engineio", "robustness/malformed-socketio", "robustness/invalid-websocket-frame", "robustness/stalled-reader",
+        "robustness/advisory-socketio-parser", "robustness/advisory-websocket-frames",
     ]
 
     /// The dependants of `join/basic`.
@@ -311,6 +312,6 @@ enum SkipSets {
         "order/live-per-pair", "order/history-per-pair", "order/across-sessions", "order/history-agrees", "durability/offline",
         "durability/restart", "durability/crash-acknowledged", "durability/crash-delivered", "disconnect/socketio-disconnect",
         "disconnect/transport-close", "disconnect/heartbeat-timeout", "extension/send-message", "extension/send-message-refusals",
-        "robustness/unknown-events",
+        "robustness/unknown-events", "send/storage-fault",
     ]
 }

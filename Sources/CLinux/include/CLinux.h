@@ -106,4 +106,7 @@ static inline int clinux_address_family(const struct sockaddr_storage *address) 
 /// Formats `address` as "a.b.c.d:port" or "[v6]:port" into `buffer`; returns 0 or -1.
 int clinux_format_address(const struct sockaddr_storage *address, char *buffer, size_t capacity);
 
+/// glibc `malloc_trim(0)`: returns free heap memory to the kernel; 1 if some was released.
+int clinux_malloc_trim(void);
+
 #endif

@@ -54,6 +54,21 @@ public struct BenchLedger: Sendable {
 
         /// Whether anything went wrong that fails the run.
         public var isCorrect: Bool { lost == 0 && duplicated == 0 && misdelivered == 0 && deliveredRejected == 0 && unknown == 0 }
+
+        /// Adds another tally's counts (the rounds of the soak workload).
+        public mutating func add(_ other: Tally) {
+            sent += other.sent
+            accepted += other.accepted
+            rejected += other.rejected
+            unanswered += other.unanswered
+            expectedDeliveries += other.expectedDeliveries
+            delivered += other.delivered
+            lost += other.lost
+            duplicated += other.duplicated
+            misdelivered += other.misdelivered
+            deliveredRejected += other.deliveredRejected
+            unknown += other.unknown
+        }
     }
 
     public let userCount: Int

@@ -15,12 +15,18 @@ public struct BenchOptions: Sendable, Equatable {
         case history
         /// Fan-out with the `send_message` extension (Spec EXT-1) instead of POST.
         case socket
+        /// Rounds of churn for a long time (sessions connect, join, receive and disconnect; POSTs at a
+        /// steady rate), with the server's RSS and descriptors sampled after each round. Not in the default set.
+        case soak
+
+        /// The workloads run when none are named: all but `soak`.
+        public static var standard: [Workload] { allCases.filter { $0 != .soak } }
     }
 
     public var isHelp = false
     /// Base URL (`http://host:port`); nil: the embedded reference server.
     public var targetURL: String?
-    public var workloads: [Workload] = Workload.allCases
+    public var workloads: [Workload] = Workload.standard
     /// Fan-out and socket: users, sessions per user, POST connections, requests in flight per connection.
     public var users = 100
     public var sessionsPerUser = 2
@@ -41,6 +47,9 @@ public struct BenchOptions: Sendable, Equatable {
     /// History: stored messages, and how many joins are timed.
     public var historyMessages = 10_000
     public var historyJoins = 5
+    /// Soak: how long in all, and the length of one round (open, join, send at `rate`, close).
+    public var soakDuration: Duration = .seconds(60)
+    public var soakRound: Duration = .seconds(5)
     /// How long to wait for late deliveries once sending stopped, and for one connect/join.
     public var drainTimeout: Duration = .seconds(5)
     public var connectTimeout: Duration = .seconds(10)
@@ -79,6 +88,9 @@ public struct BenchOptions: Sendable, Equatable {
                      per session (from /proc).
           history    time from join to all_messages for a user with H stored messages.
           socket     fanout with the send_message extension (skipped when the server lacks it).
+          soak       rounds until --soak-duration: latency users' sessions connect and join, POSTs at
+                     --rate for --soak-round, every message checked, sessions close; the server's
+                     RSS and open descriptors sampled after each round (not run unless named).
 
         Options:
           --workloads LIST          Comma-separated workloads (default fanout,latency,capacity,history,socket).
@@ -97,6 +109,8 @@ public struct BenchOptions: Sendable, Equatable {
           --connect-concurrency C   Capacity: connects in flight at once (default 256).
           --history H               History: stored messages of the joining user (default 10000).
           --history-joins J         History: joins timed (default 5).
+          --soak-duration SECONDS   Soak: total time (default 60).
+          --soak-round SECONDS      Soak: one round of connect, send, close (default 5).
           --content-bytes B         Message content length, 16 to 65536 (default 32).
           --drain-timeout SECONDS   Wait for late deliveries after sending stops (default 5).
           --connect-timeout SECONDS Wait for a session to connect and join (default 10).
@@ -159,6 +173,8 @@ public struct BenchOptions: Sendable, Equatable {
             case "--connect-concurrency": options.connectConcurrency = try count(1...100_000)
             case "--history": options.historyMessages = try count(0...10_000_000)
             case "--history-joins": options.historyJoins = try count(1...1_000)
+            case "--soak-duration": options.soakDuration = try seconds()
+            case "--soak-round": options.soakRound = try seconds()
             case "--content-bytes": options.contentBytes = try count(16...65_536)
             case "--drain-timeout": options.drainTimeout = try seconds()
             case "--connect-timeout": options.connectTimeout = try seconds()

@@ -45,6 +45,11 @@ public enum BenchProcessStats {
         return nil
     }
 
+    /// Descriptors open in process `pid` (entries of `/proc/<pid>/fd`), nil if unreadable.
+    public static func openDescriptors(processID: Int32) -> Int? {
+        (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(processID)/fd")).map(\.count)
+    }
+
     /// Raises the soft limit of open files to the hard limit (thousands of sessions need it).
     @discardableResult
     public static func raiseOpenFileLimit() -> Int {

@@ -47,6 +47,8 @@ extension ConformOptions {
           --auth-leeway SECONDS    The server's clock leeway, 0 to 60 (default 5): how long past a
                                    token's exp the kit waits for the session to end.
           --allowed-origin ORIGIN  An origin on the server's allow-list: enables the ORIGIN scenarios.
+          --storage-fault-command CMD    Make the server's storage fail (e.g. fill its disk); with
+          --storage-recover-command CMD  its undoing, enables the storage fault scenario (SEND-6).
 
         Timing and reproduction:
           --timeout SECONDS        Per-scenario overall timeout (default 60, grown by twice the server's

@@ -43,6 +43,9 @@ public struct ConformOptions: Sendable, Equatable {
     public var crashCommand: String?
     /// Restarts the deployment's database (`--database-restart-command`, with `--node`).
     public var databaseRestartCommand: String?
+    /// `--storage-fault-command` / `--storage-recover-command` (both or neither).
+    public var storageFaultCommand: String?
+    public var storageRecoverCommand: String?
     public var isVerbose = false
     /// The file holding the secret shared with a server that requires authentication (Spec AUTH-1).
     public var authSecretFile: String?
@@ -62,7 +65,14 @@ public struct ConformOptions: Sendable, Equatable {
         if crashCommand != nil { capabilities.insert(.crash) }
         if nodes.count > 1 { capabilities.insert(.cluster) }
         if databaseRestartCommand != nil { capabilities.insert(.databaseRestart) }
+        if storageFaultCommands != nil { capabilities.insert(.storageFault) }
         return capabilities
+    }
+
+    /// The storage fault commands, when both were given.
+    public var storageFaultCommands: StorageFaultCommands? {
+        guard let storageFaultCommand, let storageRecoverCommand else { return nil }
+        return StorageFaultCommands(fault: storageFaultCommand, recover: storageRecoverCommand, timeout: startTimeout)
     }
 
     /// Runner options for these command-line options; `secret` is the contents of `authSecretFile`.
@@ -115,6 +125,8 @@ public struct ConformOptions: Sendable, Equatable {
             case "--restart-command": options.restartCommand = try nonEmpty(name, value())
             case "--crash-command": options.crashCommand = try nonEmpty(name, value())
             case "--database-restart-command": options.databaseRestartCommand = try nonEmpty(name, value())
+            case "--storage-fault-command": options.storageFaultCommand = try nonEmpty(name, value())
+            case "--storage-recover-command": options.storageRecoverCommand = try nonEmpty(name, value())
             case "--start-timeout": options.startTimeout = try seconds(name, value())
             case "--timeout": options.scenarioTimeout = try seconds(name, value())
             case "--timeout-factor": options.timeoutFactor = try positiveNumber(name, value(), maximum: 1_000)
@@ -142,6 +154,9 @@ public struct ConformOptions: Sendable, Equatable {
         }
         if options.databaseRestartCommand != nil && options.nodes.isEmpty {
             throw ConformUsageError("--database-restart-command needs the deployment's entry points (--node URL, repeated)")
+        }
+        if (options.storageFaultCommand == nil) != (options.storageRecoverCommand == nil) {
+            throw ConformUsageError("--storage-fault-command and --storage-recover-command go together")
         }
         return options
     }

@@ -13,6 +13,9 @@ public enum Capability: String, Sendable, Equatable, Hashable, Codable, CaseIter
     case cluster
     /// Restart of the deployment's database (`--database-restart-command`); Spec CLUSTER-4.
     case databaseRestart
+    /// Making the server's storage fail and recover (`--storage-fault-command` with
+    /// `--storage-recover-command`); Spec SEND-6.
+    case storageFault = "storage-fault"
 
     /// The command-line option that grants this capability.
     public var option: String {
@@ -23,6 +26,7 @@ public enum Capability: String, Sendable, Equatable, Hashable, Codable, CaseIter
         case .originAllowList: "--allowed-origin"
         case .cluster: "--node ×2 or more"
         case .databaseRestart: "--database-restart-command"
+        case .storageFault: "--storage-fault-command"
         }
     }
 

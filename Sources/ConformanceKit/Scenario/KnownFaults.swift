@@ -39,6 +39,9 @@ public enum KnownFaults {
         "transport/concurrent-poll": [
             "answers a second concurrent polling GET with a noop and keeps the session",
         ],
+        "transport/version-on-every-request": [
+            "checks EIO only at the handshake (as Node does): an upgrade or poll with EIO=3 of an EIO=4 session is served",
+        ],
         "heartbeat/ping-interval": [
             "never sends Engine.IO pings (and so never times a session out)",
         ],
@@ -53,7 +56,7 @@ public enum KnownFaults {
             "answers a CONNECT to any namespace with CONNECT",
         ],
         "http/routing": [
-            "serves an index page at every unknown path instead of 404",
+            "serves its index page at every unknown path instead of 404 (a single-page app's fallback route)",
         ],
         "http/keep-alive": [
             "closes the HTTP connection after every POST /messages (HTTP/1.0 style)",
@@ -80,6 +83,9 @@ public enum KnownFaults {
         ],
         "send/server-timestamp": [
             "answers 201 with a zone-less local timestamp of its own, not the stored one",
+        ],
+        "send/storage-fault": [
+            "answers a full disk with 500 and the SQLite error, SQL included (no Retry-After)",
         ],
         "join/basic": [
             "emits all_messages twice per join (once on join, once after loading)",
@@ -167,6 +173,7 @@ public enum KnownFaults {
         "robustness/malformed-socketio": [
             "closes every session when one's Engine.IO session fails to parse",
             "closes every session when one sends a malformed Socket.IO packet",
+            "drops every session on a binary packet or a _placeholder object (socket.io-parser CVE-2020-36049, CVE-2022-2421)",
         ],
         "robustness/malformed-http": [
             "answers a malformed HTTP request 500 (an unhandled parse exception)",
@@ -176,6 +183,21 @@ public enum KnownFaults {
         ],
         "robustness/stalled-reader": [
             "one send queue for all sessions: a session with megabytes unread holds up the others' messages",
+        ],
+        "robustness/advisory-socketio-parser": [
+            "closes every session when one's Engine.IO session fails to parse",
+            "closes every session when one sends a malformed Socket.IO packet",
+            "drops every session on a binary packet or a _placeholder object (socket.io-parser CVE-2020-36049, CVE-2022-2421)",
+        ],
+        "robustness/advisory-websocket-frames": [
+            "drops every session on a WebSocket frame with RSV2 or RSV3 set (engine.io CVE-2022-21676)",
+        ],
+        "robustness/advisory-header-floods": [
+            "answers a malformed HTTP request 500 (an unhandled parse exception)",
+            "drops every session when a request has too many or too long header fields (ws CVE-2024-37890)",
+        ],
+        "robustness/advisory-aborted-requests": [
+            "drops every session on a request whose sid names a JavaScript prototype member (clients[sid] lookups)",
         ],
         "extension/send-message": [
             "acknowledges send_message with {\"status\":\"ok\"}",

@@ -16,6 +16,10 @@ public protocol ServerTarget: Sendable {
     /// Restarts the deployment's database and returns when the command finished (capability
     /// `.databaseRestart`); the nodes keep running. Default: inconclusive.
     func restartDatabase() async throws
+    /// Makes the server's storage fail (e.g. fills its disk) and returns once it has (capability `.storageFault`).
+    func failStorage() async throws
+    /// Undoes `failStorage()` (capability `.storageFault`); the server itself is left alone.
+    func recoverStorage() async throws
 }
 
 extension ServerTarget {
@@ -24,6 +28,10 @@ extension ServerTarget {
     public func restartDatabase() async throws {
         throw ScenarioInconclusive("the run cannot restart the database (needs \(Capability.databaseRestart.option))")
     }
+
+    public func failStorage() async throws { try await StorageFaultCommands.run(nil, isRecovery: false) }
+
+    public func recoverStorage() async throws { try await StorageFaultCommands.run(nil, isRecovery: true) }
 }
 
 /// A target known only by its URL: it can neither restart nor crash the server.

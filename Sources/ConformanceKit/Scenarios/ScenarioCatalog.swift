@@ -17,6 +17,7 @@ public enum ScenarioCatalog {
             + DurabilityScenarios.all
             + DisconnectScenarios.all
             + RobustnessScenarios.all
+            + AdvisoryScenarios.all
             + ExtensionScenarios.all
             + AuthenticationScenarios.all
             + OriginScenarios.all

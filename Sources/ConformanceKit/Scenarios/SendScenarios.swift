@@ -2,7 +2,7 @@ import WireCodecs
 
 /// Spec §2: `POST /messages`.
 enum SendScenarios {
-    static let all: [Scenario] = [accepted, limitsAndUnicode, invalidBodies, oversized, serverTimestamp]
+    static let all: [Scenario] = [accepted, limitsAndUnicode, invalidBodies, oversized, serverTimestamp, storageFault]
 
     static let accepted = Scenario(
         id: "send/accepted",
@@ -131,6 +131,63 @@ enum SendScenarios {
         let (_, history) = try await context.joinedSession(context.label("rejoin"), user: receiver)
         let listed = history.conversations.first { $0.party == sender }?.messages.first?.timestamp
         try context.expectEqual(listed ?? "(missing)", live, "timestamp in all_messages versus new_message")
+    }
+}
+
+extension SendScenarios {
+    /// Words that show SQL or a database file in a client-facing error (Spec SEND-6).
+    static let leakedDetails = ["sql", "insert ", "commit", "select ", "begin ", "rollback", ".db", ".sqlite", "/tmp/", "/var/", "/home/"]
+
+    /// SEND-6: while the storage fails, 503 + Retry-After + a plain JSON error, nothing stored or
+    /// delivered; after it recovers, messages are accepted again with no restart.
+    static let storageFault = Scenario(
+        id: "send/storage-fault",
+        title: "A storage fault is answered 503 with Retry-After and a plain error, stores nothing, and clears by itself",
+        area: .send, requirements: ["SEND-6"], transports: [.http, .webSocket], prerequisites: ["join/basic"],
+        isExclusive: true, needs: [.storageFault]
+    ) { context in
+        let sender = context.uniqueUser("sender"), receiver = context.uniqueUser("receiver")
+        let (session, _) = try await context.joinedSession(context.label("receiver"), user: receiver)
+        let refusedContent = context.nonce()
+        let body: JSONValue = .object([
+            JSONMember("sender", .string(sender)), JSONMember("receiver", .string(receiver)), JSONMember("content", .string(refusedContent)),
+        ])
+        try await context.target.failStorage()
+        let refused: HTTPResult
+        do {
+            refused = try await context.http(
+                "POST", "/messages", headers: [("Content-Type", "application/json")] + context.bearerHeaders(for: sender), body: Array(body.serialized().utf8))
+        } catch {
+            try? await context.target.recoverStorage()
+            throw error
+        }
+        try await context.target.recoverStorage()
+        try context.expectEqual(refused.status, 503, "status of a POST while the storage fails")
+        let retryAfter = refused.headers["Retry-After"] ?? ""
+        try context.expect(
+            !retryAfter.isEmpty && (retryAfter.allSatisfy(\.isNumber) || retryAfter.contains("GMT")),
+            expected: "a Retry-After header of delay-seconds or an HTTP-date", actual: retryAfter.isEmpty ? "none" : "Retry-After: \(retryAfter)")
+        let error = refused.json?["error"]?.stringValue
+        try context.expect(error != nil, expected: "a JSON object with a string error", actual: "body \(KitFormat.bytes(refused.body, limit: 200))")
+        let leaked = leakedDetails.filter { error?.lowercased().contains($0) == true }
+        try context.expect(leaked.isEmpty, expected: "an error naming no SQL and no file path", actual: "error \"\(error ?? "")\" (shows \(leaked))")
+
+        // Recovered: accepted again without a restart (a few tries, as Retry-After asks).
+        let laterContent = context.nonce()
+        var later = try await context.post(sender: sender, receiver: receiver, content: laterContent)
+        let deadline = ContinuousClock.now + context.timeout(.seconds(10))
+        while later.status != 201, ContinuousClock.now < deadline {
+            await context.pause(.milliseconds(500))
+            later = try await context.post(sender: sender, receiver: receiver, content: laterContent)
+        }
+        try context.expectEqual(later.status ?? 0, 201, "status of a POST after the storage recovered (no restart)")
+        _ = await session.waitForEvent(timeout: context.eventTimeout) { $0.name == "new_message" && $0.arguments.first?["content"] == .string(laterContent) }
+        let delivered = session.events.filter { $0.name == "new_message" }.compactMap { $0.arguments.first?["content"]?.stringValue }
+        try context.expect(!delivered.contains(refusedContent), expected: "the refused message not delivered", actual: "it arrived as new_message")
+        let (_, history) = try await context.joinedSession(context.label("rejoin"), user: receiver)
+        try context.expect(
+            history.contents(with: sender) == [laterContent], expected: "all_messages lists only the message accepted after the recovery",
+            actual: "\(history.contents(with: sender) ?? []) under the sender", witnesses: [history.operation])
     }
 }
 

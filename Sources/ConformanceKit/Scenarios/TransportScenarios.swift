@@ -4,7 +4,7 @@ import WireCodecs
 public enum TransportScenarios {
     public static let all: [Scenario] = [
         connectNamespace, webSocketOnly, pollingOnly, pollingUpgrade, openPacket, maxPayload, maxPayloadStatus, badHandshake,
-        badHandshakeBody, concurrentPoll,
+        badHandshakeBody, concurrentPoll, versionOnEveryRequest,
     ]
 
     /// TRANSPORT-1: CONNECT to `/` is answered with `40{"sid":"…"}`.
@@ -251,5 +251,52 @@ public enum TransportScenarios {
         try context.expect(
             later.status == 400, expected: "the session closed after the second concurrent GET",
             actual: "it kept serving: a later GET answered \(later.status)")
+    }
+
+    /// TRANSPORT-7 on a session's later requests, not only its handshake: a polling POST, a polling GET
+    /// and a WebSocket upgrade of an `EIO=4` session that say `EIO=3` or `EIO=5` are answered 400.
+    /// An upgrade let through with another version is engine.io's CVE-2026-102599.
+    static let versionOnEveryRequest = Scenario(
+        id: "transport/version-on-every-request",
+        title: "A session's polling requests and upgrade with an EIO other than 4 are answered 400",
+        area: .transport, requirements: ["TRANSPORT-7"], transports: [.polling, .pollingUpgrade],
+        prerequisites: ["transport/bad-request-400", "transport/polling-only"]
+    ) { context in
+        // A polling session opened by hand, never polled: no GET of its own is held, so a second-GET 400
+        // (TRANSPORT-9) cannot stand in for the version check.
+        let handshake = try await context.http("GET", KitSession.target(transport: "polling"))
+        let packets = (try? EngineIOPayload.decode(handshake.body, maxPayload: 1 << 20)) ?? []
+        guard handshake.status == 200, case .open(let open)? = packets.first else {
+            try context.inconclusive("the polling handshake was answered \(handshake.status): \(KitFormat.bytes(handshake.body, limit: 120))")
+        }
+        let sid = KitSession.percentEncoded(open.sid)
+        for version in ["3", "5"] {
+            let target = "/socket.io/?EIO=\(version)&transport=polling&sid=\(sid)"
+            let post = try await context.http("POST", target, headers: [("Content-Type", "text/plain;charset=UTF-8")], body: Array("40".utf8))
+            try context.expectEqual(post.status, 400, "status of a polling POST with EIO=\(version) on an EIO=4 session")
+            let get = try await context.http("GET", target)
+            try context.expectEqual(get.status, 400, "status of a polling GET with EIO=\(version) on an EIO=4 session")
+        }
+        guard let address = KitServerAddress(baseURL: context.target.baseURL) else {
+            try context.inconclusive("cannot parse the target URL \(context.target.baseURL)")
+        }
+        for version in ["3", "5"] {
+            let raw = try await context.rawConnection(context.label("upgrade"))
+            let key = context.withRandom { WebSocketHandshake.makeKey(using: &$0) }
+            let head = WebSocketHandshake.clientRequest(
+                host: address.hostHeader, target: "/socket.io/?EIO=\(version)&transport=websocket&sid=\(sid)", key: key)
+            await raw.send(HTTPRequest(head: head).serialized())
+            let limit = context.timeout(.seconds(5))
+            let answer = await raw.readAnswer(toMethod: "GET", timeout: limit)
+            raw.close()
+            let expected = "400 to a WebSocket upgrade with EIO=\(version) of an EIO=4 session"
+            switch answer {
+            case .response(let response):
+                try context.expectEqual(response.head.status, 400, "status of a WebSocket upgrade with EIO=\(version) of an EIO=4 session")
+            case .closed(let bytes), .timedOut(let bytes), .malformed(let bytes, _):
+                try context.fail(expected: [expected], actual: bytes.isEmpty ? "no answer" : "'\(KitFormat.bytes(bytes, limit: 80))'")
+            }
+        }
+        try await context.probeLiveness(after: "requests with another EIO on an open session", requirement: "TRANSPORT-7")
     }
 }

@@ -3,7 +3,7 @@
 /// The requirements of `Spec/SPEC.md`, embedded so `conform` can quote them without the source tree.
 public enum RequirementCatalog {
     /// The Spec version these requirements come from.
-    public static let specVersion = "1.4"
+    public static let specVersion = "1.5"
 
     public static let all: [Requirement] = [
         Requirement(id: "TRANSPORT-1", level: .must, text: "The server MUST serve Engine.IO v4 at the path `/socket.io/` and Socket.IO v5 on the namespace `/`, so that a client that connects and sends CONNECT receives a CONNECT answer carrying an object with a string `sid`."),
@@ -28,6 +28,7 @@ public enum RequirementCatalog {
         Requirement(id: "SEND-3", level: .must, text: "A body that is not valid JSON, not a JSON object, lacks `sender`, `receiver` or `content`, has one of them of a type other than string, or has an empty name MUST be answered 400 with a JSON object carrying a string `error`, and the message MUST NOT be stored or delivered."),
         Requirement(id: "SEND-4", level: .must, text: "A body larger than the server accepts (it MAY refuse names over 64 characters or content over 65,536 bytes) MUST be answered 413 or 400 with a JSON object carrying a string `error`, and the message MUST NOT be stored or delivered."),
         Requirement(id: "SEND-5", level: .must, text: "The server MUST assign each accepted message a `timestamp`, an ISO 8601 date-time string, ignoring any timestamp the client sends, and MUST report the same timestamp wherever the message appears."),
+        Requirement(id: "SEND-6", level: .must, text: "A message the server cannot store because of its storage (a full disk, an I/O error, a locked or read-only database) MUST be answered 503 with a `Retry-After` header and a JSON object carrying a string `error` that names no SQL and no file path (for EXT-1, acknowledged with such an `error`), MUST NOT be stored or delivered, and the server MUST accept messages again once the storage recovers, without a restart."),
         Requirement(id: "HTTP-1", level: .must, text: "The server MUST answer 404 to a request for a path other than `/messages`, `/socket.io/` and the paths of HTTP-3, and 405 to a method other than `POST` and `OPTIONS` on `/messages`."),
         Requirement(id: "HTTP-2", level: .must, text: "The server MUST keep an HTTP/1.1 connection open across requests unless told otherwise, answering each of several requests sent one after another on it."),
         Requirement(id: "HTTP-3", level: .may, text: "Besides `/messages` and `/socket.io/`, a server MAY serve only these paths: a page at `/` with its static assets under `/assets/`, a health check at `/healthz` (200 when it accepts messages, 503 with the reason when it does not) and metrics at `/metrics`."),

@@ -12,17 +12,27 @@ public final class CommandTarget: ServerTarget {
     public let startTimeout: Duration
     /// How long SIGTERM may take before SIGKILL.
     public let stopGrace: Duration
+    /// Commands that make the server's storage fail and recover, if given.
+    public let storageFaultCommands: StorageFaultCommands?
     private let process = Mutex<ChildProcess?>(nil)
 
-    public init(command: String, baseURL: String, startTimeout: Duration = .seconds(10), stopGrace: Duration = .seconds(5)) {
+    public init(
+        command: String, baseURL: String, storageFaultCommands: StorageFaultCommands? = nil, startTimeout: Duration = .seconds(10),
+        stopGrace: Duration = .seconds(5)
+    ) {
+        self.storageFaultCommands = storageFaultCommands
         self.command = command
         self.baseURL = baseURL
         self.startTimeout = startTimeout
         self.stopGrace = stopGrace
     }
 
-    /// A started server can be restarted and crashed.
-    public var capabilities: Set<Capability> { [.restart, .crash] }
+    /// A started server can be restarted and crashed; its storage made to fail when the commands are given.
+    public var capabilities: Set<Capability> { storageFaultCommands == nil ? [.restart, .crash] : [.restart, .crash, .storageFault] }
+
+    public func failStorage() async throws { try await StorageFaultCommands.run(storageFaultCommands, isRecovery: false) }
+
+    public func recoverStorage() async throws { try await StorageFaultCommands.run(storageFaultCommands, isRecovery: true) }
 
     /// Starts the command and waits until the server answers.
     public func start() async throws(TargetError) {

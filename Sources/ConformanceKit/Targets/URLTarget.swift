@@ -4,13 +4,18 @@ public struct URLTarget: ServerTarget {
     public var baseURL: String
     public var restartCommand: String?
     public var crashCommand: String?
+    public var storageFaultCommands: StorageFaultCommands?
     /// How long a command plus the wait for the server may take.
     public var startTimeout: Duration
 
-    public init(baseURL: String, restartCommand: String? = nil, crashCommand: String? = nil, startTimeout: Duration = .seconds(10)) {
+    public init(
+        baseURL: String, restartCommand: String? = nil, crashCommand: String? = nil, storageFaultCommands: StorageFaultCommands? = nil,
+        startTimeout: Duration = .seconds(10)
+    ) {
         self.baseURL = baseURL
         self.restartCommand = restartCommand
         self.crashCommand = crashCommand
+        self.storageFaultCommands = storageFaultCommands
         self.startTimeout = startTimeout
     }
 
@@ -18,8 +23,13 @@ public struct URLTarget: ServerTarget {
         var capabilities: Set<Capability> = []
         if restartCommand != nil { capabilities.insert(.restart) }
         if crashCommand != nil { capabilities.insert(.crash) }
+        if storageFaultCommands != nil { capabilities.insert(.storageFault) }
         return capabilities
     }
+
+    public func failStorage() async throws { try await StorageFaultCommands.run(storageFaultCommands, isRecovery: false) }
+
+    public func recoverStorage() async throws { try await StorageFaultCommands.run(storageFaultCommands, isRecovery: true) }
 
     public func restart() async throws {
         guard let restartCommand else { throw ScenarioInconclusive("the run cannot restart the server (needs \(Capability.restart.option))") }
@@ -40,15 +50,7 @@ public struct URLTarget: ServerTarget {
     /// Runs `command` as `run(_:what:)` does, then waits until `baseURL` answers.
     static func run(_ command: String, what: String, baseURL: String, startTimeout: Duration) async throws {
         let started = ContinuousClock.now
-        let process: ChildProcess
-        do {
-            process = try ChildProcess.spawnShell(command)
-        } catch {
-            throw ScenarioInconclusive("\(what) command: \(error)")
-        }
-        if await process.waitForExit(timeout: startTimeout), let code = process.exitCode, code != 0 {
-            throw ScenarioInconclusive("the \(what) command exited with status \(code): \(command)")
-        }
+        try await ShellStep.run(command, what: what, timeout: startTimeout, mayKeepRunning: true)
         let remaining = max(.milliseconds(500), startTimeout - started.duration(to: .now))
         do {
             try await TargetReadiness.wait(baseURL: baseURL, timeout: remaining)

@@ -3,7 +3,7 @@
 ///
 /// PostgreSQL "Error Codes" (https://www.postgresql.org/docs/current/errcodes-appendix.html). A lost or
 /// refused connection has no SQLSTATE (libpq reports it locally) and `isConnectionFailure` set.
-public struct PostgreSQLError: Error, Sendable, Equatable, CustomStringConvertible {
+public struct PostgreSQLError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The five-character SQLSTATE, e.g. `23505`; nil for errors libpq raised itself.
     public var sqlState: String?
     /// PostgreSQL's or libpq's message, trailing newline removed.

@@ -8,14 +8,16 @@ import WireCodecs
 ///
 /// 1. `transport` must name an enabled transport, else 0 "Transport unknown".
 /// 2. An `Origin` header with characters outside field-vchar is 3 "Bad request".
-/// 3. With a `sid`: an unknown one is 1 "Session ID unknown"; a plain request whose
-///    `transport` differs from the session's current transport is 3 "Bad request".
+/// 3. With a `sid`: an `EIO` other than `4` is 5 "Unsupported protocol version"; an unknown sid is
+///    1 "Session ID unknown"; a plain request whose `transport` differs from the session's current
+///    transport is 3 "Bad request".
 /// 4. Without a `sid` (a handshake): the method must be GET, else 2 "Bad handshake method";
 ///    `transport=websocket` needs a WebSocket upgrade, else 3; `allowHandshake` may refuse
 ///    with 4 "Forbidden"; `EIO` must be `4`, else 5 "Unsupported protocol version".
 ///
-/// As in Node, `EIO` is only checked on handshakes. Path matching (`/socket.io/`) is the
-/// router's job, not this type's.
+/// Unlike Node, `EIO` is checked on every request, not only on handshakes (Spec TRANSPORT-7: "a
+/// request with an `EIO` other than `4`"): Node let an upgrade with `EIO=3` for an `EIO=4` session
+/// through (engine.io CVE-2026-102599). Path matching (`/socket.io/`) is the router's job, not this type's.
 public struct EngineIOHandshakeValidator: Sendable {
     /// Transports this server accepts. Default both.
     public var enabledTransports: Set<EngineIOTransport>
@@ -63,6 +65,7 @@ public struct EngineIOHandshakeValidator: Sendable {
         // 3. sid check (Node: `if (sid)`, so an empty sid counts as absent; a repeated one
         //    becomes an array that names no session)
         if query.contains("sid"), query.parameters["sid"] != [""] {
+            guard query.value(for: "EIO") == "4" else { return .error(.unsupportedProtocolVersion) }
             guard let sid = query.value(for: "sid"), let current = sessionTransport(sid) else {
                 return .error(.sessionIDUnknown)
             }

@@ -37,6 +37,10 @@ final class HTTPConnectionHandler: ConnectionHandler {
     /// When the connection counts as idle, if nothing happens before; nil while a request is owed.
     private var idleDeadline: ContinuousClock.Instant?
 
+    /// When this connection counts as idle if nothing happens, while it owes no answer and holds no
+    /// partial request; nil when busy. The oldest idle ones are closed first when descriptors run short.
+    var idleDeadlineIfIdle: ContinuousClock.Instant? { slots.isEmpty && parser.isIdle && !isFinished ? idleDeadline : nil }
+
     /// The connection this handler serves (weak: the connection owns its handler).
     private weak var connection: Connection?
 
@@ -47,8 +51,22 @@ final class HTTPConnectionHandler: ConnectionHandler {
     }
 
     func connectionDidConnect(_ connection: Connection) {
-        core.connectionOpened(connection)
+        guard core.connectionOpened(connection) else {
+            shed(connection, reason: "too many connections from your address")
+            return
+        }
         updateTimers(connection)
+        core.freeDescriptorsIfNeeded(context: connection.context)
+    }
+
+    /// Answers 503 + `Retry-After` before reading anything and closes: a connection over a limit.
+    func shed(_ connection: Connection, reason: String) {
+        isFinished = true
+        var response = HTTPResponse.retryLater(
+            status: 503, reason: reason, retryAfterSeconds: core.configuration.operating.retryAfterSeconds, origin: nil)
+        response.head.headers.add(name: "Connection", value: "close")
+        connection.write(response.serialized())
+        connection.closeAfterFlush()
     }
 
     func connectionDidRead(_ connection: Connection, _ bytes: UnsafeRawBufferPointer) {
@@ -142,7 +160,7 @@ final class HTTPConnectionHandler: ConnectionHandler {
 
     /// A malformed request: its status, `Connection: close`, then close (Spec ROBUST-4).
     private func refuse(_ connection: Connection, error: HTTPParseError) {
-        core.logger.log(.warning, "connection \(connection.id): malformed HTTP request: \(error)")
+        core.logger.log(.warning, key: "malformed HTTP request", "connection \(connection.id): malformed HTTP request: \(error)")
         isFinished = true
         let sequence = nextSequence
         nextSequence += 1
@@ -261,7 +279,7 @@ final class HTTPConnectionHandler: ConnectionHandler {
     /// The request did not complete in time: 408 when nothing else is owed, then close.
     private func requestTimedOut(_ connection: Connection) {
         guard !isFinished, !connection.isClosed else { return }
-        core.logger.log(.warning, "connection \(connection.id): request not complete within \(core.configuration.requestHeadTimeout) ms")
+        core.logger.log(.warning, key: "request timeout", "connection \(connection.id): request not complete within \(core.configuration.requestHeadTimeout) ms")
         isFinished = true
         if slots.isEmpty {
             var response = HTTPResponse.jsonError(status: 408, reason: "request timeout", origin: nil)

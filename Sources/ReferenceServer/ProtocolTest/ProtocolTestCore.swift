@@ -96,10 +96,14 @@ final class ProtocolTestCore: ServerConnectionCore {
 
     // MARK: Connections
 
-    func connectionOpened(_ connection: Connection) {
+    func connectionOpened(_ connection: Connection) -> Bool {
         state.withLock { _ = $0.connections.insert(connection.id) }
         logger.log(.debug, "connection \(connection.id) opened from \(connection.remoteAddress)")
+        return true
     }
+
+    /// The test server has no descriptor limits of its own.
+    func freeDescriptorsIfNeeded(context: LoopContext) {}
 
     func connectionClosed(_ connection: Connection, error: NetworkError?) {
         state.withLock { _ = $0.connections.remove(connection.id) }

@@ -68,7 +68,8 @@ public final class ReferenceServer: Sendable {
         let logger = ServerLogger(level: configuration.logLevel)
         let networkConfiguration = NetworkConfiguration(
             maxPendingWriteBytes: configuration.maxPendingWriteBytes,
-            log: { message in logger.log(.warning, message) })
+            log: { message in logger.log(.warning, key: "network", message) },
+            descriptorReserveAnswer: configuration.operating.descriptorHighWaterPercent > 0 ? ServerCore.descriptorReserveAnswer : nil)
         let loop: EventLoop
         do {
             loop = try EventLoop(configuration: networkConfiguration, name: "reference-server")
@@ -91,9 +92,9 @@ public final class ReferenceServer: Sendable {
                 slowCommitThreshold: configuration.slowCommitMilliseconds > 0 ? .milliseconds(configuration.slowCommitMilliseconds) : nil,
                 reportSlowCommit: { duration, messages in
                     let milliseconds = Double(duration.components.seconds) * 1e3 + Double(duration.components.attoseconds) / 1e15
-                    logger.log(.warning, "slow commit: \(String(format: "%.1f", milliseconds)) ms for \(messages) message(s); their answers and deliveries waited for it (usually the disk's fsync)")
+                    logger.log(.warning, key: "slow commit", "slow commit: \(String(format: "%.1f", milliseconds)) ms for \(messages) message(s); their answers and deliveries waited for it (usually the disk's fsync)")
                 },
-                otherNodeCommitted: { message in core.commitInbox.withLock { $0.append((.otherNode, .success(message))) } })
+                otherNodeCommitted: { message in core.commitInbox.withLock { $0.append((.otherNode, .success(message), ContinuousClock.now)) } })
             if let makeStore = configuration.hooks.makeStore {
                 store = try makeStore(configuration.databasePath, storeConfiguration)
             } else if let url = configuration.postgresURL {
@@ -115,6 +116,8 @@ public final class ReferenceServer: Sendable {
                     if core.isStopping { connection.close() }
                     return handler
                 }
+                core.scheduleSummary(context: context)
+                core.measureDescriptorBudget(context: context)
                 return .success(listener.port)
             } catch {
                 return .failure(error)
@@ -183,6 +186,9 @@ public final class ReferenceServer: Sendable {
         stopped.wait()
         stopped.signal()  // Let every other waiter through too.
     }
+
+    /// The server's logger (its sink is flushed before a process exits).
+    public var logger: ServerLogger { core.logger }
 
     /// Whether `stop()` has finished.
     public var isStopped: Bool { lifecycle.withLock { $0 == .stopped } }

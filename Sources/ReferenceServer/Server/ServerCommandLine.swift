@@ -22,12 +22,12 @@ public enum ServerCommandLine {
     }
 
     public static let usage = """
-    usage: reference-server [--host H] [--port N] [--db PATH | --postgres URL] [--sid-prefix P] [--ping-interval MS] [--ping-timeout MS] [--max-payload BYTES] [--slow-commit MS] [--log-level LEVEL] [--auth-secret-file PATH [--auth-audience A] [--auth-leeway S]] [--allowed-origin ORIGIN]...
+    usage: reference-server [--host H] [--port N] [--db PATH | --postgres URL] [--sid-prefix P] [--ping-interval MS] [--ping-timeout MS] [--max-payload BYTES] [--slow-commit MS] [--max-pending-commits N] [--descriptor-high-water PERCENT] [--summary-interval SECONDS] [--trim-after-closes N] [--log-level LEVEL] [--auth-secret-file PATH [--auth-audience A] [--auth-leeway S]] [--allowed-origin ORIGIN]...
            reference-server token --user NAME --ttl DURATION --secret-file PATH [--audience A]
     """
 
     public static let help = """
-    reference-server: the reference implementation of the messenger protocol (Spec/SPEC.md v1.4).
+    reference-server: the reference implementation of the messenger protocol (Spec/SPEC.md v1.5).
 
     \(usage)
 
@@ -45,6 +45,17 @@ public enum ServerCommandLine {
       --max-payload BYTES   Engine.IO maxPayload in bytes (default 1000000)
       --slow-commit MS      log a warning for each commit (insert + fsync) lasting MS or more;
                             0: never (default 20)
+      --max-pending-commits N
+                            messages waiting for the disk past which a POST or send_message is
+                            refused 503 at once; 0: no bound (default 20000)
+      --descriptor-high-water PERCENT
+                            above this share of the descriptor limit, close the oldest idle
+                            connections and never-connected sessions; at the limit, answer new
+                            clients 503 from a reserve descriptor; 0: neither (default 90)
+      --summary-interval SECONDS
+                            seconds between the info summary lines; 0: none (default 60)
+      --trim-after-closes N after N closed connections and the open ones at half their peak,
+                            give free heap memory back to the kernel; 0: never (default 1000)
       --log-level LEVEL     error, warning, info or debug (default info)
       --auth-secret-file PATH
                             require authentication (Spec AUTH): HS256 JSON Web Tokens signed with
@@ -63,8 +74,10 @@ public enum ServerCommandLine {
                             prints a token for NAME valid for DURATION (3600, 90s, 15m, 1h, 2d),
                             for local use and tests; the application's backend mints real ones
 
-    It prints the address it listens on, logs one line per connection and per error, and on
-    SIGINT or SIGTERM stops accepting, finishes pending commits, closes sessions and exits 0.
+    It prints the address it listens on and logs errors, rate-limited warnings and a summary line
+    every minute (connection lines are debug). GET /healthz and GET /metrics (Prometheus text) tell
+    an operator how it is doing (README "Operating"). On SIGINT or SIGTERM it stops accepting,
+    finishes pending commits, closes sessions and exits 0.
     Open that address in a browser for the chat page it serves at /.
 
     Exit codes: 0 stopped cleanly; 1 could not start (address in use, database error); 64 usage error.
@@ -114,6 +127,10 @@ public enum ServerCommandLine {
                     configuration.limits.webSocketMaxMessageSize = bytes
                     configuration.limits.httpMaxBodySize = max(configuration.limits.httpMaxBodySize, bytes + 64 * 1024)
                 case "--slow-commit": configuration.slowCommitMilliseconds = try integer(argument, in: 0...3_600_000).get()
+                case "--max-pending-commits": configuration.operating.maxPendingCommits = try integer(argument, in: 0...10_000_000).get()
+                case "--descriptor-high-water": configuration.operating.descriptorHighWaterPercent = try integer(argument, in: 0...100).get()
+                case "--summary-interval": configuration.operating.summaryIntervalSeconds = try integer(argument, in: 0...86_400).get()
+                case "--trim-after-closes": configuration.operating.trimAfterClosedConnections = try integer(argument, in: 0...10_000_000).get()
                 case "--log-level":
                     let name = try value(argument).get()
                     guard let level = LogLevel(name: name) else {

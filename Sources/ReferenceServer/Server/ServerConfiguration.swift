@@ -42,6 +42,8 @@ public struct ServerConfiguration: Sendable {
     /// Origins served (Spec ORIGIN-1): a polling request or WebSocket upgrade (or a `/messages`
     /// request) with another `Origin` is refused with 403. Empty: every origin. Default empty.
     public var allowedOrigins: Set<String>
+    /// Storage-fault, overload and descriptor limits (README "Operating"). Default `.standard`.
+    public var operating: OperatingLimits
     /// Interception points for instrumentation and fault injection in tests. Default: none.
     public var hooks: ServerHooks
 
@@ -64,6 +66,7 @@ public struct ServerConfiguration: Sendable {
         logLevel: LogLevel = .info,
         authentication: AuthenticationConfiguration? = nil,
         allowedOrigins: Set<String> = [],
+        operating: OperatingLimits = .standard,
         hooks: ServerHooks = .none
     ) {
         self.host = host
@@ -84,6 +87,7 @@ public struct ServerConfiguration: Sendable {
         self.logLevel = logLevel
         self.authentication = authentication
         self.allowedOrigins = allowedOrigins
+        self.operating = operating
         self.hooks = hooks
     }
 }

@@ -11,7 +11,10 @@ protocol ServerConnectionCore: AnyObject, Sendable {
     /// `allowedOrigins`, `hooks.request`/`response`/`incomingWebSocketBytes`).
     var configuration: ServerConfiguration { get }
     var logger: ServerLogger { get }
-    func connectionOpened(_ connection: Connection)
+    /// False: the connection is over a limit (per-IP cap) and is answered 503 and closed.
+    func connectionOpened(_ connection: Connection) -> Bool
+    /// Above the descriptor high-water mark, closes the oldest idle connections (README "Operating").
+    func freeDescriptorsIfNeeded(context: LoopContext)
     func connectionClosed(_ connection: Connection, error: NetworkError?)
     func handleRequest(_ request: HTTPRequest, pending: ServerCore.PendingRequest, context: LoopContext) -> ServerCore.RequestDisposition
     func pollAborted(sid: String, request: ServerCore.PendingRequest, context: LoopContext)

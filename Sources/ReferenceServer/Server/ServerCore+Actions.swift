@@ -22,6 +22,8 @@ extension ServerCore {
         /// Emit `new_message` for a message after a delay (`ServerHooks.newMessageDelay` only).
         case emitNewMessageLater(StoredMessage, to: [SessionID], after: Duration)
         case log(LogLevel, String)
+        /// A line of a kind that may repeat: rate-limited by `key` (`ServerLogger.log(_:key:_:)`).
+        case logLimited(LogLevel, key: String, String)
     }
 
     /// The effects being collected and what the current input is about.
@@ -46,7 +48,7 @@ extension ServerCore {
 
     /// Opens an Engine.IO session with its Socket.IO layer (Engine.IO v4 "Handshake").
     @discardableResult
-    func openSession(transport: EngineIOTransport, webSocket: ConnectionID?, state: inout State, work: inout Work) -> String {
+    func openSession(transport: EngineIOTransport, webSocket: ConnectionID?, remoteIP: String, state: inout State, work: inout Work) -> String {
         var sid = configuration.sessionIDPrefix + EngineIOSessionID.make()
         while state.sessions[sid] != nil { sid = configuration.sessionIDPrefix + EngineIOSessionID.make() }
         let (engineIO, engineActions) = EngineIOServerSession.open(
@@ -55,9 +57,11 @@ extension ServerCore {
             engineIOSessionID: sid, configuration: socketIOConfiguration, now: work.now)
         let messengerID = SessionID(state.nextMessengerID)
         state.nextMessengerID += 1
-        state.sessions[sid] = SessionRecord(engineIO: engineIO, socketIO: socketIO, messengerID: messengerID, webSocket: webSocket)
+        state.sessions[sid] = SessionRecord(
+            engineIO: engineIO, socketIO: socketIO, messengerID: messengerID, webSocket: webSocket, remoteIP: remoteIP)
         state.sidByMessengerID[messengerID] = sid
-        work.effects.append(.log(.info, "session \(sid) opened (\(transport.rawValue))"))
+        metrics.withLock { $0.sessionsOpened += 1 }
+        work.effects.append(.log(.debug, "session \(sid) opened (\(transport.rawValue))"))
         applyEngineIO(engineActions, sid: sid, state: &state, work: &work)
         applySocketIO(socketActions, sid: sid, state: &state, work: &work)
         return sid
@@ -66,6 +70,7 @@ extension ServerCore {
     /// Forgets a session at once (what `.sessionClosed` does), closing its WebSocket if any.
     func closeSessionNow(sid: String, reason: EngineIOCloseReason, state: inout State, work: inout Work) {
         guard let record = state.sessions.removeValue(forKey: sid) else { return }
+        admission.withLock { $0.sessionClosed(sid: sid) }
         state.sidByMessengerID[record.messengerID] = nil
         _ = record.socketIO.onEngineIOClosed(reason: reason)
         state.messenger.sessionClosed(record.messengerID)
@@ -75,7 +80,8 @@ extension ServerCore {
         if let held = record.heldPoll {
             work.effects.append(.respond(held, pollResponse([.close], origin: held.origin)))
         }
-        work.effects.append(.log(.info, "session \(sid) closed: \(reason.rawValue)"))
+        metrics.withLock { $0.sessionsClosed += 1 }
+        work.effects.append(.log(.debug, "session \(sid) closed: \(reason.rawValue)"))
     }
 
     func pollResponse(_ packets: [EngineIOPacket], origin: RequestOrigin?) -> HTTPResponse {
@@ -187,7 +193,7 @@ extension ServerCore {
                 let decoded = try SocketIOPacket.decode(text, limits: configuration.limits)
                 actions = state.sessions[sid]?.socketIO.onPacket(decoded, now: work.now)
             } catch {
-                work.effects.append(.log(.warning, "session \(sid): malformed socket.io packet: \(error)"))
+                work.effects.append(.logLimited(.warning, key: "malformed socket.io packet", "session \(sid): malformed socket.io packet: \(error)"))
                 actions = state.sessions[sid]?.socketIO.onMalformedPacket(now: work.now)
             }
         case .binaryMessage(let bytes):
@@ -249,7 +255,23 @@ extension ServerCore {
 
     /// `join` (Spec JOIN-1..7), `send_message` (Spec EXT-1..3); other events are ignored (ROBUST-1).
     private func handleEvent(_ name: String, arguments: [JSONValue], ackID: Int?, sid: String, state: inout State, work: inout Work) {
-        guard let messengerID = state.sessions[sid]?.messengerID else { return }
+        guard let record = state.sessions[sid] else { return }
+        let messengerID = record.messengerID
+        let verdict = admission.withLock { $0.admitEvent(sid: sid, ip: record.remoteIP, now: loopInstant(work.now)) }
+        if case .refuse(let seconds) = verdict {
+            work.effects.append(.logLimited(.warning, key: "event rate limit", "session \(sid) from \(record.remoteIP): event \(name) dropped, over the rate limit"))
+            let reason = "too many events; slow down and retry in \(seconds) s"
+            if name == "send_message" {
+                metrics.withLock { $0.refused(.rateLimited) }
+                if let ackID {
+                    let value = JSONValue.object([JSONMember("error", .string(reason))])
+                    acknowledge(sid: sid, session: messengerID, ackID: ackID, with: value, state: &state, work: &work)
+                }
+            } else {
+                emit(MessengerEvents.error(reason), sid: sid, state: &state, work: &work)
+            }
+            return
+        }
         switch name {
         case "join":
             guard admitsJoin(arguments, sid: sid, state: &state, work: &work) else { return }
@@ -266,11 +288,19 @@ extension ServerCore {
             let user = state.sessions[sid]?.authenticatedSubject ?? joined
             switch postValidator.validateSendMessage(sender: user, argument: arguments.first) {
             case .failure(let refusal):
+                metrics.withLock { $0.refused(.invalid) }
                 if let ackID {
                     let value = JSONValue.object([JSONMember("error", .string(refusal.reason))])
                     acknowledge(sid: sid, session: messengerID, ackID: ackID, with: value, state: &state, work: &work)
                 }
             case .success(let message):
+                if let refusal = overloadRefusal() {
+                    if let ackID {
+                        let value = JSONValue.object([JSONMember("error", .string(refusal))])
+                        acknowledge(sid: sid, session: messengerID, ackID: ackID, with: value, state: &state, work: &work)
+                    }
+                    return
+                }
                 work.effects.append(.submit(message, .sendMessage(sid: sid, session: messengerID, ackID: ackID)))
             }
         default:
@@ -347,8 +377,10 @@ extension ServerCore {
             case .submit(let message, let origin):
                 guard let store else { continue }
                 hasSubmitted = true
+                let submittedAt = context.now
+                metrics.withLock { $0.pendingCommits += 1 }
                 store.submit(message) { [self] result in
-                    commitInbox.withLock { $0.append((origin, result)) }
+                    commitInbox.withLock { $0.append((origin, result, submittedAt)) }
                 }
             case .scheduleTimer(let layer, let sid, let deadline):
                 context.scheduleTimer(at: loopInstant(deadline)) { [self] context in
@@ -362,6 +394,8 @@ extension ServerCore {
                 }
             case .log(let level, let message):
                 logger.log(level, message)
+            case .logLimited(let level, let key, let message):
+                logger.log(level, key: key, message)
             }
         }
         // A closed writer completes at once, on this thread: answer those now.

@@ -60,12 +60,15 @@ final class ServerCore: Sendable {
         var authenticatedSubject: String?
         /// When the session's token expires, leeway included (Spec AUTH-6).
         var authenticationDeadline: EngineIOInstant?
+        /// The IP of the connection that opened the session (its events count against that IP).
+        let remoteIP: String
 
-        init(engineIO: EngineIOServerSession, socketIO: SocketIOServerSession, messengerID: SessionID, webSocket: ConnectionID?) {
+        init(engineIO: EngineIOServerSession, socketIO: SocketIOServerSession, messengerID: SessionID, webSocket: ConnectionID?, remoteIP: String) {
             self.engineIO = engineIO
             self.socketIO = socketIO
             self.messengerID = messengerID
             self.webSocket = webSocket
+            self.remoteIP = remoteIP
         }
     }
 
@@ -108,8 +111,15 @@ final class ServerCore: Sendable {
     let clockOrigin: ContinuousClock.Instant
 
     let state = Mutex(State())
-    /// Commit results handed over by the writer's completions, processed once per batch.
-    let commitInbox = Mutex<[(CommitOrigin, Result<StoredMessage, StorageError>)]>([])
+    /// Commit results handed over by the writer's completions (with when each was submitted),
+    /// processed once per batch.
+    let commitInbox = Mutex<[(CommitOrigin, Result<StoredMessage, StorageError>, ContinuousClock.Instant)]>([])
+    /// Counters for `/metrics`, `/healthz` and the summary line (locked on the loop thread only).
+    let metrics = Mutex(ServerMetrics())
+    /// Per-IP connection cap and the POST and event token buckets (locked on the loop thread only).
+    let admission: Mutex<AdmissionControl>
+    /// When a wave of closes is worth a `malloc_trim` (locked on the loop thread only).
+    let closeWave: Mutex<CloseWave>
     /// The store; set once right after it is opened (it needs the core for its completions).
     private let storeSlot = Mutex<(any ServerMessageStore)?>(nil)
 
@@ -131,6 +141,8 @@ final class ServerCore: Sendable {
             maxContentBytes: configuration.maxContentBytes,
             jsonMaxDepth: configuration.limits.jsonMaxDepth)
         self.clockOrigin = .now
+        self.admission = Mutex(AdmissionControl(limits: configuration.operating))
+        self.closeWave = Mutex(CloseWave(threshold: configuration.operating.trimAfterClosedConnections))
     }
 
     func attach(_ store: any ServerMessageStore) {
@@ -155,26 +167,42 @@ final class ServerCore: Sendable {
     /// Whether new connections are refused (the server is stopping).
     var isStopping: Bool { state.withLock { $0.isStopping } }
 
-    func connectionOpened(_ connection: Connection) {
-        state.withLock { _ = $0.connections.insert(connection.id) }
-        logger.log(.info, "connection \(connection.id) opened from \(connection.remoteAddress)")
+    /// Counts a new connection; false when its IP is over `OperatingLimits.maxConnectionsPerIP` (the
+    /// handler answers 503 and closes it).
+    func connectionOpened(_ connection: Connection) -> Bool {
+        let ip = AdmissionControl.ip(ofRemoteAddress: connection.remoteAddress)
+        guard admission.withLock({ $0.connectionOpened(connection.id, ip: ip) }) else {
+            metrics.withLock { $0.connectionsShed += 1 }
+            logger.log(.warning, key: "connections per IP", "connection from \(ip) refused: it holds \(configuration.operating.maxConnectionsPerIP) connections already")
+            return false
+        }
+        let open = state.withLock { state in
+            state.connections.insert(connection.id)
+            return state.connections.count
+        }
+        closeWave.withLock { $0.connectionOpened(open: open) }
+        metrics.withLock { $0.connectionsOpened += 1 }
+        logger.log(.debug, "connection \(connection.id) opened from \(connection.remoteAddress)")
+        return true
     }
 
+    /// Connection lines are debug: a flood of connections must not become a flood of log lines (the
+    /// summary line counts them).
     func connectionClosed(_ connection: Connection, error: NetworkError?) {
-        state.withLock { _ = $0.connections.remove(connection.id) }
+        guard let open = state.withLock({ $0.connections.remove(connection.id) == nil ? nil : $0.connections.count }) else { return }
+        admission.withLock { $0.connectionClosed(connection.id) }
+        if closeWave.withLock({ $0.connectionClosed(open: open) }) { scheduleMemoryTrim(context: connection.context) }
+        metrics.withLock { $0.connectionsClosed += 1 }
+        guard logger.isEnabled(.debug) else { return }
         // A WebSocket carries one Engine.IO session: name it, so its lines can be followed by sid.
         let session = (connection.handler as? WebSocketConnectionHandler)?.sid.map { " (session \($0))" } ?? ""
-        if let error {
-            logger.log(error == .loopShutDown ? .info : .warning, "connection \(connection.id)\(session) closed: \(error)")
-        } else {
-            logger.log(.info, "connection \(connection.id)\(session) closed")
-        }
+        logger.log(.debug, "connection \(connection.id)\(session) closed" + (error.map { ": \($0)" } ?? ""))
     }
 
     // MARK: HTTP routing
 
-    /// Routes one request (Spec HTTP-1): `/messages`, `/socket.io/`, the chat page's files
-    /// (`WebPage`), anything else 404.
+    /// Routes one request (Spec HTTP-1, HTTP-3): `/messages`, `/socket.io/`, `/healthz`, `/metrics`, the
+    /// chat page's files (`WebPage`), anything else 404.
     func handleRequest(_ request: HTTPRequest, pending: PendingRequest, context: LoopContext) -> RequestDisposition {
         let head = request.head
         let path = head.path
@@ -187,6 +215,7 @@ final class ServerCore: Sendable {
         if path == "/messages" {
             return handleMessages(request, pending: pending, context: context)
         }
+        if let response = operatingResponse(request, context: context) { return .respond(response) }
         if path == "/socket.io/" || path == "/socket.io" {
             if head.method == "OPTIONS" && !EngineIOHandshakeValidator.isWebSocketUpgrade(head) {
                 return .respond(.preflight(for: head, origin: pending.origin))
@@ -204,6 +233,16 @@ final class ServerCore: Sendable {
     private func handleMessages(_ request: HTTPRequest, pending: PendingRequest, context: LoopContext) -> RequestDisposition {
         switch request.head.method {
         case "POST":
+            let ip = admission.withLock { $0.ip(of: pending.connection) } ?? ""
+            if case .refuse(let seconds) = admission.withLock({ $0.admitPost(connection: pending.connection, ip: ip, now: context.now) }) {
+                metrics.withLock { $0.refused(.rateLimited) }
+                logger.log(.warning, key: "POST rate limit", "POST /messages from \(ip) refused: over the rate limit")
+                return .respond(.retryLater(status: 429, reason: "too many messages; slow down", retryAfterSeconds: seconds, origin: pending.origin))
+            }
+            if let refusal = overloadRefusal() {
+                return .respond(.retryLater(
+                    status: 503, reason: refusal, retryAfterSeconds: configuration.operating.retryAfterSeconds, origin: pending.origin))
+            }
             var subject: String?
             if tokenVerifier != nil {
                 // Spec AUTH-7: the token before the body.
@@ -220,6 +259,7 @@ final class ServerCore: Sendable {
             if let validatePost = configuration.hooks.validatePost { verdict = validatePost(request.body, verdict) }
             switch verdict {
             case .failure(let refusal):
+                metrics.withLock { $0.refused(refusal.status == 413 ? .tooLarge : .invalid) }
                 return .respond(.jsonError(status: refusal.status, reason: refusal.reason, origin: pending.origin))
             case .success(let message):
                 // Spec AUTH-8: a valid token speaks only for its own `sub`.
@@ -256,7 +296,7 @@ final class ServerCore: Sendable {
             case .unsupportedPollingMethod:
                 return .respond(EngineIORequestRoute.unsupportedPollingMethodResponse)
             case .handshake(.polling):
-                openSession(transport: .polling, webSocket: nil, state: &state, work: &work)
+                openSession(transport: .polling, webSocket: nil, remoteIP: remoteIP(of: pending.connection), state: &state, work: &work)
                 return .pending(heldPollSID: nil)
             case .handshake(.webSocket):
                 do throws(WebSocketHandshakeError) {
@@ -286,7 +326,7 @@ final class ServerCore: Sendable {
                         if let incoming = configuration.hooks.incomingEngineIO { packets = packets.compactMap { incoming(sid, $0) } }
                         actions = state.sessions[sid]?.engineIO.onPollData(packets, byteCount: request.body.count, now: now)
                     } catch {
-                        work.effects.append(.log(.warning, "session \(sid): malformed polling payload: \(error)"))
+                        work.effects.append(.logLimited(.warning, key: "malformed polling payload", "session \(sid): malformed polling payload: \(error)"))
                         actions = state.sessions[sid]?.engineIO.onPollDataMalformed(now: now)
                     }
                 }
@@ -315,7 +355,7 @@ final class ServerCore: Sendable {
         var work = Work(now: now(context))
         let attached: String? = state.withLock { state in
             guard let sid else {
-                return openSession(transport: .webSocket, webSocket: connection, state: &state, work: &work)
+                return openSession(transport: .webSocket, webSocket: connection, remoteIP: remoteIP(of: connection), state: &state, work: &work)
             }
             guard let actions = state.sessions[sid]?.engineIO.onWebSocketOpened(now: work.now) else {
                 work.effects.append(.closeWebSocket(connection, code: WebSocketCloseCode.normalClosure))
@@ -344,7 +384,7 @@ final class ServerCore: Sendable {
         do {
             webSocketInput(.packet(try EngineIOPacket.decode(text: text)), sid: sid, connection: connection, context: context)
         } catch {
-            logger.log(.warning, "session \(sid): malformed engine.io packet: \(error)")
+            logger.log(.warning, key: "malformed engine.io packet", "session \(sid): malformed engine.io packet: \(error)")
             webSocketInput(.malformed, sid: sid, connection: connection, context: context)
         }
     }
@@ -438,7 +478,7 @@ final class ServerCore: Sendable {
                 let actions = state.messenger.historyLoaded(session: session, token: token, messages: messages)
                 applyMessenger(actions, state: &state, work: &work)
             case .failure(let error):
-                work.effects.append(.log(.error, "history for \(session) failed: \(error)"))
+                work.effects.append(.logLimited(.error, key: "history failed", "history for \(session) failed: \(error)"))
                 applyMessenger(state.messenger.historyFailed(session: session, token: token), state: &state, work: &work)
             }
         }
@@ -453,28 +493,25 @@ final class ServerCore: Sendable {
             return taken
         }
         guard !results.isEmpty else { return }
+        recordCommits(results, now: context.now)
         var work = Work(now: now(context))
         state.withLock { state in
             var committed: [StoredMessage] = []
+            var failures: [StorageError] = []
             committed.reserveCapacity(results.count)
-            for (origin, result) in results {
+            for (origin, result, _) in results {
                 switch (origin, result) {
                 case (.post(let request), .success(let message)):
                     committed.append(message)
                     work.effects.append(.respondCreated(request, message))
                 case (.post(let request), .failure(let error)):
-                    work.effects.append(.log(.error, "commit failed: \(error)"))
-                    let status = error.isUnavailable ? 503 : 500
-                    // The SQL and the database's message stay in the log (above).
-                    let reason = error.isUnavailable && error != .closed ? "message not stored: the database is unavailable; try again later" : "message not stored: \(error)"
-                    work.effects.append(.respond(request, .jsonError(status: status, reason: reason, origin: request.origin)))
+                    work.effects.append(.respond(request, storageFailureResponse(error, origin: request.origin)))
                 case (.sendMessage(let sid, let session, let ackID), .success(let message)):
                     committed.append(message)
                     if let ackID { acknowledge(sid: sid, session: session, ackID: ackID, with: Self.successObject(message), state: &state, work: &work) }
                 case (.sendMessage(let sid, let session, let ackID), .failure(let error)):
-                    work.effects.append(.log(.error, "commit failed: \(error)"))
                     if let ackID {
-                        let value = JSONValue.object([JSONMember("error", .string("message not stored: \(error)"))])
+                        let value = JSONValue.object([JSONMember("error", .string(Self.storageFailureReason(error)))])
                         acknowledge(sid: sid, session: session, ackID: ackID, with: value, state: &state, work: &work)
                     }
                 case (.otherNode, .success(let message)):
@@ -482,12 +519,34 @@ final class ServerCore: Sendable {
                 case (.otherNode, .failure):
                     break
                 }
+                if case .failure(let error) = result { failures.append(error) }
             }
             if !committed.isEmpty {
                 applyMessenger(state.messenger.messagesCommitted(committed), state: &state, work: &work)
             }
+            // One line per kind of failure in this hand-over, with the detail (SQL included) the client is not shown.
+            var failureCounts: [StorageError: Int] = [:]
+            for error in failures { failureCounts[error, default: 0] += 1 }
+            for (error, count) in failureCounts {
+                let status = error.isStorageFault ? 503 : 500
+                work.effects.append(.logLimited(.error, key: "commit failed \(status)", "commit failed for \(count) message(s), answered \(status): \(error)"))
+            }
         }
         perform(work.effects, context: context)
+    }
+
+    /// The client-facing reason of a failed commit: what happened, no SQL, no path (Spec SEND-6).
+    static func storageFailureReason(_ error: StorageError) -> String {
+        error.isStorageFault ? "message not stored: \(error.summary); try again later" : "message not stored: \(error.summary)"
+    }
+
+    /// 503 + `Retry-After` for a storage condition, 500 for a bug of ours (Spec SEND-6).
+    func storageFailureResponse(_ error: StorageError, origin: RequestOrigin?) -> HTTPResponse {
+        guard error.isStorageFault else {
+            return .jsonError(status: 500, reason: Self.storageFailureReason(error), origin: origin)
+        }
+        return .retryLater(
+            status: 503, reason: Self.storageFailureReason(error), retryAfterSeconds: configuration.operating.retryAfterSeconds, origin: origin)
     }
 
     static func successObject(_ message: StoredMessage) -> JSONValue {

@@ -9,7 +9,8 @@ import Glibc
 /// SIGTERM, exit. Exit codes (see `ServerCommandLine.help`): 0 stopped cleanly, 1 could not start,
 /// 64 usage error.
 public enum ServerMain {
-    public static func run(arguments: [String]) -> Never {
+    /// `configure` adjusts the parsed configuration before the start (the kit's embedded server adds hooks).
+    public static func run(arguments: [String], configure: (inout ServerConfiguration) -> Void = { _ in }) -> Never {
         var configuration: ServerConfiguration
         switch ServerCommandLine.parse(arguments) {
         case .success(.help):
@@ -29,6 +30,7 @@ public enum ServerMain {
             writeStandardError("Error: \(error.message)\n\(ServerCommandLine.usage)\n")
             exit(64)
         }
+        configure(&configuration)
         // Ignore the default handlers first, so the signals reach the dispatch sources instead of killing us.
         signal(SIGINT, SIG_IGN)
         signal(SIGTERM, SIG_IGN)
@@ -51,6 +53,7 @@ public enum ServerMain {
         }
         server.waitUntilStopped()
         withExtendedLifetime(sources) {}
+        server.logger.sink.flush(timeout: .seconds(2))
         exit(0)
     }
 

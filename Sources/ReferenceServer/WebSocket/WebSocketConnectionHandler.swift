@@ -27,7 +27,7 @@ final class WebSocketConnectionHandler: ConnectionHandler {
     /// Joins the WebSocket to a session (a new one when `sid` is nil) right after the 101.
     func attach(_ connection: Connection, sid: String?) {
         self.sid = core.webSocketAttached(sid: sid, connection: connection.id, context: connection.context)
-        core.logger.log(.info, "connection \(connection.id) upgraded to WebSocket for session \(self.sid ?? "-")")
+        core.logger.log(.debug, "connection \(connection.id) upgraded to WebSocket for session \(self.sid ?? "-")")
     }
 
     func connectionDidRead(_ connection: Connection, _ bytes: UnsafeRawBufferPointer) {
@@ -42,7 +42,7 @@ final class WebSocketConnectionHandler: ConnectionHandler {
             do {
                 message = try parser.nextMessage()
             } catch {
-                core.logger.log(.warning, "connection \(connection.id) (session \(sid ?? "-")): WebSocket protocol error: \(error)")
+                core.logger.log(.warning, key: "WebSocket protocol error", "connection \(connection.id) (session \(sid ?? "-")): WebSocket protocol error: \(error)")
                 close(connection, code: error.closeCode)
                 return
             }

@@ -103,4 +103,19 @@ import Testing
         ledger.recordAnswer(99, isAccepted: true)
         #expect(ledger.answer(99) == BenchLedger.Answer.none)
     }
+
+    @Test func talliesAddUp() {
+        var total = BenchLedger.Tally()
+        var round = BenchLedger.Tally()
+        round.sent = 3
+        round.accepted = 2
+        round.rejected = 1
+        round.expectedDeliveries = 4
+        round.delivered = 3
+        round.lost = 1
+        total.add(round)
+        total.add(round)
+        #expect(total.sent == 6 && total.accepted == 4 && total.rejected == 2 && total.expectedDeliveries == 8)
+        #expect(total.delivered == 6 && total.lost == 2 && !total.isCorrect)
+    }
 }

@@ -12,6 +12,16 @@ import Testing
         #expect(options.capacitySessions == 10_000)
         #expect(options.historyMessages == 10_000)
         #expect(options.diskFloorDirectory == nil)
+        #expect(options.soakDuration == .seconds(60))
+        #expect(options.soakRound == .seconds(5))
+    }
+
+    @Test func soakRunsOnlyWhenNamed() throws {
+        #expect(!BenchOptions.Workload.standard.contains(.soak))
+        let options = try BenchOptions.parse(["--workloads", "soak", "--soak-duration", "1800", "--soak-round", "10"])
+        #expect(options.workloads == [.soak])
+        #expect(options.soakDuration == .seconds(1_800))
+        #expect(options.soakRound == .seconds(10))
     }
 
     @Test func everyOptionIsParsed() throws {

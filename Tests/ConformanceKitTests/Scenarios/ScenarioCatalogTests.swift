@@ -20,7 +20,7 @@ struct ScenarioCatalogTests {
         defer { withExtendedLifetime(closed) {} }
         let runner = ConformanceRunner(
             scenarios: scenarios, options: RunnerOptions(
-                concurrency: 8, scenarioTimeout: .seconds(20), capabilities: [.restart, .crash, .cluster, .databaseRestart],
+                concurrency: 8, scenarioTimeout: .seconds(20), capabilities: [.restart, .crash, .cluster, .databaseRestart, .storageFault],
                 authentication: KitAuthentication(secret: Array("closed".utf8)), allowedOrigin: "http://allowed.example"),
             target: BaseURLTarget(baseURL: "http://127.0.0.1:\(closed.port)"))
         let report = await runner.run()

@@ -50,8 +50,12 @@ final class RawConnection {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
         guard status == 0 else {
-            Glibc.close(descriptor)
-            throw TestClientError("connect to port \(port) failed: errno \(errno)")
+            let code = errno
+            // deinit runs even though init throws (self is fully initialized): it closes the socket,
+            // once. Closing it here too closed whatever descriptor the number belonged to by then
+            // (another test's socket, in the shared test process), which then hung without an event.
+            close()
+            throw TestClientError("connect to port \(port) failed: errno \(code)")
         }
     }
 

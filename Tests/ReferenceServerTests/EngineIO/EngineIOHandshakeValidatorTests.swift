@@ -90,8 +90,12 @@ import WireCodecs
         #expect(route("GET", "/socket.io/?EIO=abc&transport=polling") == .error(.unsupportedProtocolVersion))
         #expect(route("GET", "/socket.io/?EIO=4&EIO=4&transport=polling") == .error(.unsupportedProtocolVersion))
         #expect(route("GET", "/socket.io/?EIO=3&transport=websocket", upgrade: true) == .error(.unsupportedProtocolVersion))
-        // As in Node, the version is only checked on handshakes.
-        #expect(route("GET", "/socket.io/?EIO=3&transport=polling&sid=poll1") == .poll(sid: "poll1"))
+        // Unlike Node, on every request (Spec TRANSPORT-7): polls, posts and upgrades of a session too.
+        #expect(route("GET", "/socket.io/?EIO=3&transport=polling&sid=poll1") == .error(.unsupportedProtocolVersion))
+        #expect(route("POST", "/socket.io/?EIO=5&transport=polling&sid=poll1") == .error(.unsupportedProtocolVersion))
+        #expect(route("GET", "/socket.io/?transport=polling&sid=poll1") == .error(.unsupportedProtocolVersion))
+        #expect(route("GET", "/socket.io/?EIO=3&transport=websocket&sid=poll1", upgrade: true) == .error(.unsupportedProtocolVersion))
+        #expect(route("GET", "/socket.io/?EIO=5&transport=websocket&sid=poll1", upgrade: true) == .error(.unsupportedProtocolVersion))
     }
 
     // MARK: Wire answers

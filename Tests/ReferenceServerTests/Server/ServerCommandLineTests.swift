@@ -16,7 +16,8 @@ import Testing
 
     @Test func everyFlagIsApplied() throws {
         let arguments = ["--host", "0.0.0.0", "--port", "0", "--db", "/tmp/x.db", "--ping-interval", "300",
-                         "--ping-timeout", "200", "--max-payload", "5000", "--slow-commit", "5", "--log-level", "debug"]
+                         "--ping-timeout", "200", "--max-payload", "5000", "--slow-commit", "5", "--log-level", "debug",
+                         "--max-pending-commits", "7", "--descriptor-high-water", "80", "--summary-interval", "0", "--trim-after-closes", "9"]
         guard case .run(let configuration, _) = try ServerCommandLine.parse(arguments).get() else { Issue.record("not run"); return }
         #expect(configuration.host == "0.0.0.0")
         #expect(configuration.port == 0)
@@ -26,6 +27,10 @@ import Testing
         #expect(configuration.limits.engineIOMaxPayload == 5000)
         #expect(configuration.slowCommitMilliseconds == 5)
         #expect(configuration.logLevel == .debug)
+        #expect(configuration.operating.maxPendingCommits == 7)
+        #expect(configuration.operating.descriptorHighWaterPercent == 80)
+        #expect(configuration.operating.summaryIntervalSeconds == 0)
+        #expect(configuration.operating.trimAfterClosedConnections == 9)
     }
 
     @Test func postgresTakesALibpqURI() throws {
@@ -43,7 +48,7 @@ import Testing
         }
     }
 
-    @Test(arguments: [["--port"], ["--port", "70000"], ["--port", "x"], ["--log-level", "loud"], ["--bogus"], ["--max-payload", "1"], ["--slow-commit", "-1"]])
+    @Test(arguments: [["--port"], ["--port", "70000"], ["--port", "x"], ["--log-level", "loud"], ["--bogus"], ["--max-payload", "1"], ["--slow-commit", "-1"], ["--descriptor-high-water", "101"]])
     func badArgumentsAreUsageErrors(arguments: [String]) {
         #expect(throws: ServerCommandLine.UsageError.self) { try ServerCommandLine.parse(arguments).get() }
     }
