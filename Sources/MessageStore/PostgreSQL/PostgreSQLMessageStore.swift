@@ -214,9 +214,10 @@ public final class PostgreSQLMessageStore: Sendable {
                 }
                 deliverCompletions { for (completion, message) in early { completion(.success(message)) } }
                 feed.expect(ids: ids, completions: ids.map { _ in { _ in } })
-                // And the COMMIT comes 50 ms later (a busy server): most of the time a batch is acknowledged
-                // and not committed, which is what a crash of the node then loses.
-                Thread.sleep(forTimeInterval: 0.05)
+                // And the COMMIT comes 250 ms later (a busy server): nearly all the time a batch is
+                // acknowledged and not committed, which is what a crash of the node then loses. (With 50 ms,
+                // a crash that came late under CI load found nothing uncommitted: the mutant escaped.)
+                Thread.sleep(forTimeInterval: 0.25)
             } else {
                 feed.expect(ids: ids, completions: batch.map(\.completion))
             }
