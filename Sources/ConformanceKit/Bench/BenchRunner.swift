@@ -1,28 +1,35 @@
 import Foundation
 import WireCodecs
 
-/// Runs the selected bench workloads against one server, in order, with progress lines, and
-/// returns the report. Every workload is bounded in time and count.
+/// Runs the selected bench workloads against one server, or one deployment with several entry points
+/// (`--node`: sessions and POST connections spread over them by `BenchNodeSpread`), in order, with
+/// progress lines, and returns the report. Every workload is bounded in time and count.
 public struct BenchRunner: Sendable {
     public let options: BenchOptions
-    public let baseURL: String
+    /// The entry points: one server's base URL, or every node of the deployment.
+    public let baseURLs: [String]
     public let serverProcessID: Int32?
     private let progress: @Sendable (String) -> Void
 
-    public init(options: BenchOptions, baseURL: String, serverProcessID: Int32?, progress: @escaping @Sendable (String) -> Void) {
+    public init(options: BenchOptions, baseURLs: [String], serverProcessID: Int32?, progress: @escaping @Sendable (String) -> Void) {
         self.options = options
-        self.baseURL = baseURL
+        self.baseURLs = baseURLs
         self.serverProcessID = serverProcessID
         self.progress = progress
     }
 
+    public init(options: BenchOptions, baseURL: String, serverProcessID: Int32?, progress: @escaping @Sendable (String) -> Void) {
+        self.init(options: options, baseURLs: [baseURL], serverProcessID: serverProcessID, progress: progress)
+    }
+
     /// Runs every selected workload.
     public func run() async -> BenchReport {
-        var report = BenchReport(date: Self.isoDate(), target: baseURL, machine: Self.machine())
+        var report = BenchReport(date: Self.isoDate(), target: baseURLs.joined(separator: " "), machine: Self.machine())
         if let serverProcessID { report.machine["server pid"] = String(serverProcessID) }
         BenchProcessStats.raiseOpenFileLimit()
-        guard let address = KitServerAddress(baseURL: baseURL) else {
-            report.results = options.workloads.map { .init(workload: $0, status: .inconclusive, notes: ["bad URL \(baseURL)"]) }
+        let addresses = baseURLs.compactMap(KitServerAddress.init(baseURL:))
+        guard !addresses.isEmpty, addresses.count == baseURLs.count else {
+            report.results = options.workloads.map { .init(workload: $0, status: .inconclusive, notes: ["bad URL in \(baseURLs)"]) }
             return report
         }
         let engine: BenchEngine
@@ -36,9 +43,15 @@ public struct BenchRunner: Sendable {
         let seed = options.seed ?? UInt64.random(in: 0...UInt64.max)
         let token = String(UInt32.random(in: 0...UInt32.max), radix: 36)
         report.machine["seed"] = String(seed)
+        let spread = BenchNodeSpread(nodeCount: addresses.count, seed: seed)
+        if addresses.count > 1 {
+            report.machine["nodes"] = String(addresses.count)
+            progress("\(addresses.count) nodes, sessions and POST connections spread over them (seed \(seed)): "
+                + "user u's session s on node (first(u) + s) mod \(addresses.count), POST connection i on node (i + \(spread.node(postConnection: 0))) mod \(addresses.count)")
+        }
         for workload in options.workloads {
             let context = WorkloadContext(
-                engine: engine, host: address.host, port: address.port,
+                engine: engine, endpoints: addresses.map(BenchEndpoint.init), spread: spread,
                 content: BenchContent(token: token + String(workload.rawValue.prefix(1)), contentBytes: options.contentBytes),
                 seed: seed ^ UInt64(workload.rawValue.hashValue & 0xFFFF))
             progress("[\(workload.rawValue)] starting")
@@ -62,10 +75,25 @@ public struct BenchRunner: Sendable {
 
     struct WorkloadContext: Sendable {
         let engine: BenchEngine
-        let host: String
-        let port: Int
+        let endpoints: [BenchEndpoint]
+        let spread: BenchNodeSpread
         let content: BenchContent
         let seed: UInt64
+
+        /// A fresh driver for `users` users of `sessionsPerUser` sessions each.
+        func reset(users: Int, sessionsPerUser: Int, pipelineDepth: Int, content: BenchContent? = nil, seed: UInt64? = nil) async {
+            await engine.reset(
+                endpoints: endpoints, spread: spread, content: content ?? self.content, users: users, sessionsPerUser: sessionsPerUser,
+                pipelineDepth: pipelineDepth, seed: seed ?? self.seed)
+        }
+
+        /// With several nodes: the sessions and POST connections of each node, as a result parameter.
+        func nodeSpread(users: Int, sessionsPerUser: Int, connections: Int) -> String? {
+            guard endpoints.count > 1 else { return nil }
+            return spread.summary(users: users, sessionsPerUser: sessionsPerUser, connections: connections).enumerated().map { node, counts in
+                "node \(node + 1) \(endpoints[node].hostHeader): \(counts.sessions) sessions, \(counts.postConnections) POST connections"
+            }.joined(separator: "; ")
+        }
     }
 
     /// A snapshot of the driver's figures, taken on the loop.
@@ -195,9 +223,8 @@ public struct BenchRunner: Sendable {
             "pipeline": String(options.pipelineDepth), "duration s": KitFormat.duration(options.duration),
             "content bytes": String(options.contentBytes),
         ])
-        await context.engine.reset(
-            host: context.host, port: context.port, content: context.content, users: users, sessionsPerUser: perUser,
-            pipelineDepth: options.pipelineDepth, seed: context.seed)
+        result.parameters["nodes"] = context.nodeSpread(users: users, sessionsPerUser: perUser, connections: isSocket ? 0 : options.connections)
+        await context.reset(users: users, sessionsPerUser: perUser, pipelineDepth: options.pipelineDepth)
         if let problem = await openSessionsAndPosts(context, users: users, sessionsPerUser: perUser, posts: !isSocket, label: label) {
             return await inconclusive(result, problem, context)
         }
@@ -227,9 +254,8 @@ public struct BenchRunner: Sendable {
             "rate": String(options.rate), "duration s": KitFormat.duration(options.latencyDuration), "users": String(users),
             "sessions per user": "1", "connections": String(options.connections), "pipeline": String(options.pipelineDepth),
         ])
-        await context.engine.reset(
-            host: context.host, port: context.port, content: context.content, users: users, sessionsPerUser: 1,
-            pipelineDepth: options.pipelineDepth, seed: context.seed)
+        result.parameters["nodes"] = context.nodeSpread(users: users, sessionsPerUser: 1, connections: options.connections)
+        await context.reset(users: users, sessionsPerUser: 1, pipelineDepth: options.pipelineDepth)
         if let problem = await openSessionsAndPosts(context, users: users, sessionsPerUser: 1, posts: true, label: label) {
             return await inconclusive(result, problem, context)
         }
@@ -259,9 +285,7 @@ public struct BenchRunner: Sendable {
         var result = BenchReport.WorkloadResult(workload: .capacity, status: .ok, parameters: [
             "sessions": String(total), "connect concurrency": String(options.connectConcurrency),
         ])
-        await context.engine.reset(
-            host: context.host, port: context.port, content: context.content, users: total, sessionsPerUser: 1,
-            pipelineDepth: 1, seed: context.seed)
+        await context.reset(users: total, sessionsPerUser: 1, pipelineDepth: 1)
         let rssBefore = serverProcessID.flatMap { BenchProcessStats.residentBytes(processID: $0) }
         let measure = Measurement(serverProcessID: serverProcessID)
         let start = BenchClock.nanoseconds()
@@ -309,9 +333,7 @@ public struct BenchRunner: Sendable {
             rounds += 1
             // Fresh users each round: a user's history (and so its join) stays the size of one round.
             let content = BenchContent(token: context.content.token + "r" + String(rounds), contentBytes: context.content.contentBytes)
-            await context.engine.reset(
-                host: context.host, port: context.port, content: content, users: users, sessionsPerUser: 1,
-                pipelineDepth: options.pipelineDepth, seed: context.seed &+ UInt64(rounds))
+            await context.reset(users: users, sessionsPerUser: 1, pipelineDepth: options.pipelineDepth, content: content, seed: context.seed &+ UInt64(rounds))
             if let problem = await openSessionsAndPosts(context, users: users, sessionsPerUser: 1, posts: true, label: label) {
                 return await inconclusive(result, "round \(rounds): \(problem)", context)
             }
@@ -361,9 +383,7 @@ public struct BenchRunner: Sendable {
         var result = BenchReport.WorkloadResult(workload: .history, status: .ok, parameters: [
             "stored messages": String(stored), "joins": String(options.historyJoins),
         ])
-        await context.engine.reset(
-            host: context.host, port: context.port, content: context.content, users: 1, sessionsPerUser: 1,
-            pipelineDepth: options.pipelineDepth, seed: context.seed)
+        await context.reset(users: 1, sessionsPerUser: 1, pipelineDepth: options.pipelineDepth)
         if let problem = await openPosts(context, label: label) {
             return await inconclusive(result, problem, context)
         }
@@ -462,6 +482,7 @@ public struct BenchRunner: Sendable {
             var delivery: BenchHistogram
             var answer: BenchHistogram
             var throughput: BenchThroughput
+            var crossNodeDeliveries: Int
             var notes: [String]
         }
         guard let collected = await context.engine.onLoop({ driver, _ in
@@ -470,7 +491,7 @@ public struct BenchRunner: Sendable {
                 lastDelivery: driver.lastDeliveryAt, errors: driver.errorResponses + driver.errorEvents,
                 failedSessions: driver.failedSessions, failedPosts: driver.failedPostConnections,
                 delivery: driver.deliveryLatency, answer: driver.answerLatency, throughput: driver.throughput,
-                notes: driver.failureReasons)
+                crossNodeDeliveries: driver.crossNodeDeliveries, notes: driver.failureReasons)
         }) else {
             result.status = .inconclusive
             result.notes.append("the bench loop ended")
@@ -482,6 +503,12 @@ public struct BenchRunner: Sendable {
         result.figures.append(.init("accepted/s", (Double(tally.accepted) / sendSeconds).rounded(), "msg/s"))
         result.figures.append(.init("delivered/s", (Double(tally.delivered) / deliverSeconds).rounded(), "new_message/s"))
         result.figures.append(.init("sending time", (sendSeconds * 1000).rounded() / 1000, "s"))
+        if context.endpoints.count > 1 {
+            // Deliveries on a session of another node than the one the message entered at: the fan-out
+            // that crossed the deployment (through its database), not a node's own.
+            result.figures.append(.init("cross-node deliveries", Double(collected.crossNodeDeliveries)))
+            result.figures.append(.init("cross-node deliveries/s", (Double(collected.crossNodeDeliveries) / deliverSeconds).rounded(), "new_message/s"))
+        }
         let errors = collected.errors + collected.failedSessions + collected.failedPosts
         result.figures.append(.init("errors", Double(errors)))
         result.figures += cpu.figures

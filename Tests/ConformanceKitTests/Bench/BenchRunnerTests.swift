@@ -1,4 +1,8 @@
 import Foundation
+import MessageStore
+import PostgreSQLTestServer
+import ReferenceServer
+import Synchronization
 import Testing
 @testable import ConformanceKit
 
@@ -72,6 +76,40 @@ import Testing
         #expect(result.status == .ok, "\(result.notes)")
         #expect(result.figure("messages stored") == 30)
         #expect(result.joinLatency?.count == 2)
+    }
+
+    /// `conform bench --node A --node B` over two reference-server nodes on one throwaway PostgreSQL:
+    /// each user has a session on each node and the POST connections alternate, so part of every
+    /// message's fan-out crosses the database to the other node; the ledger still counts nothing
+    /// lost, duplicated or misdelivered.
+    @Test func fanoutOverTwoPostgreSQLNodesCrossesNodes() async throws {
+        try await withThrowawayPostgreSQL { server in
+            let url = try server.makeDatabase()
+            let nodes = try (0..<2).map { _ in
+                try ReferenceServer.start(configuration: ServerConfiguration(port: 0, postgresURL: url, logLevel: .error))
+            }
+            defer { nodes.forEach { $0.stop() } }
+            var options = Self.smallOptions([.fanout])
+            options.users = 4
+            options.nodes = nodes.map(\.baseURL)
+            let lines = Mutex<[String]>([])
+            let runner = BenchRunner(options: options, baseURLs: options.nodes, serverProcessID: nil) { line in
+                lines.withLock { $0.append(line) }
+            }
+            let report = await runner.run()
+            let result = try #require(report.results.first)
+            #expect(result.status == .ok, "\(result.notes)")
+            let tally = try #require(result.tally)
+            #expect(tally.accepted > 0)
+            #expect(tally.lost == 0 && tally.duplicated == 0 && tally.misdelivered == 0)
+            #expect(tally.isCorrect)
+            #expect(tally.delivered == tally.accepted * 2)
+            // One of each message's two deliveries is on the node it did not enter at.
+            #expect(result.figure("cross-node deliveries") == Double(tally.accepted))
+            #expect(result.parameters["nodes"]?.contains("node 2") == true)
+            #expect(report.target == options.nodes.joined(separator: " "))
+            #expect(lines.withLock { $0 }.contains { $0.hasPrefix("2 nodes, sessions and POST connections spread over them (seed 7)") })
+        }
     }
 
     @Test func socketSendingIsCheckedLikeFanout() async throws {
