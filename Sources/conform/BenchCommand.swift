@@ -1,5 +1,6 @@
 import ConformanceKit
 import Foundation
+import MessengerBench
 #if canImport(Glibc)
 import Glibc
 #endif

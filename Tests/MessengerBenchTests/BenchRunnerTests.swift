@@ -5,6 +5,7 @@ import ReferenceServer
 import Synchronization
 import Testing
 @testable import ConformanceKit
+@testable import MessengerBench
 
 /// Tiny bounded runs of every workload against the in-process reference server: they check the
 /// correctness figures (nothing lost, duplicated or misdelivered; every stored message listed), never
@@ -30,10 +31,22 @@ import Testing
         return options
     }
 
+    /// A reference server in this process on port 0, its database in a fresh temporary directory.
+    static func startServer() throws -> (server: ReferenceServer, directory: String) {
+        let directory = NSTemporaryDirectory() + "bench-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let server = try ReferenceServer.start(configuration: ServerConfiguration(
+            port: 0, databasePath: directory + "/messages.db", pingInterval: 300, pingTimeout: 10_000, logLevel: .error))
+        return (server, directory)
+    }
+
     func run(_ workloads: [BenchOptions.Workload]) async throws -> BenchReport {
-        let fixture = try ReferenceServerFixture()
-        defer { fixture.stop() }
-        let runner = BenchRunner(options: Self.smallOptions(workloads), baseURL: fixture.baseURL, serverProcessID: getpid()) { _ in }
+        let (server, directory) = try Self.startServer()
+        defer {
+            server.stop()
+            try? FileManager.default.removeItem(atPath: directory)
+        }
+        let runner = BenchRunner(options: Self.smallOptions(workloads), baseURL: server.baseURL, serverProcessID: getpid()) { _ in }
         return await runner.run()
     }
 
@@ -125,9 +138,11 @@ import Testing
     @Test func anUnreachableServerIsInconclusive() async throws {
         var options = Self.smallOptions([.fanout])
         options.connectTimeout = .milliseconds(500)
-        let closed = ReservedClosedPort()
-        defer { withExtendedLifetime(closed) {} }
-        let runner = BenchRunner(options: options, baseURL: "http://127.0.0.1:\(closed.port)", serverProcessID: nil) { _ in }
+        // A port a server listened on a moment ago: nothing listens there any more.
+        let (server, directory) = try Self.startServer()
+        server.stop()
+        try? FileManager.default.removeItem(atPath: directory)
+        let runner = BenchRunner(options: options, baseURL: server.baseURL, serverProcessID: nil) { _ in }
         let report = await runner.run()
         #expect(report.results.first?.status == .inconclusive)
         #expect(report.exitStatus == .inconclusive)

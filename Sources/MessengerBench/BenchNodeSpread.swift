@@ -1,3 +1,5 @@
+import ConformanceKit
+
 /// Which node of a deployment each bench session and POST connection uses (`conform bench --node URL
 /// --node URL …`): seeded, balanced, and spread so that fan-out crosses nodes.
 ///

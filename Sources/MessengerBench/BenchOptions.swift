@@ -1,3 +1,5 @@
+import ConformanceKit
+
 /// The `conform bench` command line, parsed by a pure function into options or a usage error.
 ///
 /// `conform bench [URL | --node URL --node URL …] [options]`: without URL, the embedded reference

@@ -1,5 +1,6 @@
 import Testing
 @testable import ConformanceKit
+@testable import MessengerBench
 
 /// How `conform bench --node …` spreads sessions and POST connections over the nodes: seeded, balanced,
 /// and every user of enough sessions on every node (so fan-out crosses nodes).

@@ -1,3 +1,5 @@
+import ConformanceKit
+
 /// One entry point of the deployment under bench: where its sessions and POST connections connect, and
 /// the request head prefix its POSTs carry (the `Host` header is the node's own).
 struct BenchEndpoint: Sendable {

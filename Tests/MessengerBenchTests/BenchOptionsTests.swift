@@ -1,5 +1,6 @@
 import Testing
 @testable import ConformanceKit
+@testable import MessengerBench
 
 @Suite struct BenchOptionsTests {
     @Test func defaultsRunEveryWorkloadAgainstTheEmbeddedServer() throws {
