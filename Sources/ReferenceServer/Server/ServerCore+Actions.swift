@@ -60,7 +60,7 @@ extension ServerCore {
         state.sessions[sid] = SessionRecord(
             engineIO: engineIO, socketIO: socketIO, messengerID: messengerID, webSocket: webSocket, remoteIP: remoteIP)
         state.sidByMessengerID[messengerID] = sid
-        metrics.withLock { $0.sessionsOpened += 1 }
+        metrics.withValue { $0.sessionsOpened += 1 }
         work.effects.append(.log(.debug, "session \(sid) opened (\(transport.rawValue))"))
         applyEngineIO(engineActions, sid: sid, state: &state, work: &work)
         applySocketIO(socketActions, sid: sid, state: &state, work: &work)
@@ -70,7 +70,7 @@ extension ServerCore {
     /// Forgets a session at once (what `.sessionClosed` does), closing its WebSocket if any.
     func closeSessionNow(sid: String, reason: EngineIOCloseReason, state: inout State, work: inout Work) {
         guard let record = state.sessions.removeValue(forKey: sid) else { return }
-        admission.withLock { $0.sessionClosed(sid: sid) }
+        admission.withValue { $0.sessionClosed(sid: sid) }
         state.sidByMessengerID[record.messengerID] = nil
         _ = record.socketIO.onEngineIOClosed(reason: reason)
         state.messenger.sessionClosed(record.messengerID)
@@ -80,7 +80,7 @@ extension ServerCore {
         if let held = record.heldPoll {
             work.effects.append(.respond(held, pollResponse([.close], origin: held.origin)))
         }
-        metrics.withLock { $0.sessionsClosed += 1 }
+        metrics.withValue { $0.sessionsClosed += 1 }
         work.effects.append(.log(.debug, "session \(sid) closed: \(reason.rawValue)"))
     }
 
@@ -257,12 +257,12 @@ extension ServerCore {
     private func handleEvent(_ name: String, arguments: [JSONValue], ackID: Int?, sid: String, state: inout State, work: inout Work) {
         guard let record = state.sessions[sid] else { return }
         let messengerID = record.messengerID
-        let verdict = admission.withLock { $0.admitEvent(sid: sid, ip: record.remoteIP, now: loopInstant(work.now)) }
+        let verdict = admission.withValue { $0.admitEvent(sid: sid, ip: record.remoteIP, now: loopInstant(work.now)) }
         if case .refuse(let seconds) = verdict {
             work.effects.append(.logLimited(.warning, key: "event rate limit", "session \(sid) from \(record.remoteIP): event \(name) dropped, over the rate limit"))
             let reason = "too many events; slow down and retry in \(seconds) s"
             if name == "send_message" {
-                metrics.withLock { $0.refused(.rateLimited) }
+                metrics.withValue { $0.refused(.rateLimited) }
                 if let ackID {
                     let value = JSONValue.object([JSONMember("error", .string(reason))])
                     acknowledge(sid: sid, session: messengerID, ackID: ackID, with: value, state: &state, work: &work)
@@ -288,7 +288,7 @@ extension ServerCore {
             let user = state.sessions[sid]?.authenticatedSubject ?? joined
             switch postValidator.validateSendMessage(sender: user, argument: arguments.first) {
             case .failure(let refusal):
-                metrics.withLock { $0.refused(.invalid) }
+                metrics.withValue { $0.refused(.invalid) }
                 if let ackID {
                     let value = JSONValue.object([JSONMember("error", .string(refusal.reason))])
                     acknowledge(sid: sid, session: messengerID, ackID: ackID, with: value, state: &state, work: &work)
@@ -378,9 +378,12 @@ extension ServerCore {
                 guard let store else { continue }
                 hasSubmitted = true
                 let submittedAt = context.now
-                metrics.withLock { $0.pendingCommits += 1 }
+                metrics.withValue { $0.pendingCommits += 1 }
                 store.submit(message) { [self] result in
-                    commitInbox.withLock { $0.append((origin, result, submittedAt)) }
+                    // On the loop (`deliverCompletions` hops there; a closed writer answers at once, here);
+                    // a loop already shut down has no one left to answer.
+                    guard loop.isInLoopThread else { return }
+                    commitInbox.value.append((origin, result, submittedAt))
                 }
             case .scheduleTimer(let layer, let sid, let deadline):
                 context.scheduleTimer(at: loopInstant(deadline)) { [self] context in
@@ -389,7 +392,7 @@ extension ServerCore {
             case .emitNewMessageLater(let message, let sessions, let delay):
                 context.scheduleTimer(after: delay) { [self] context in
                     var work = Work(now: now(context))
-                    state.withLock { state in emitNewMessage(message, to: sessions, state: &state, work: &work) }
+                    state.withValue { state in emitNewMessage(message, to: sessions, state: &state, work: &work) }
                     perform(work.effects, context: context)
                 }
             case .log(let level, let message):

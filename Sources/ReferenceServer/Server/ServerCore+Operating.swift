@@ -20,7 +20,7 @@ extension ServerCore {
         if head.path == "/metrics" {
             var headers = HTTPHeaders()
             headers.add(name: "Content-Type", value: "text/plain; version=0.0.4; charset=utf-8")
-            let text = metrics.withLock { $0 }.prometheusText(gauges(context))
+            let text = metrics.withValue { $0 }.prometheusText(gauges(context))
             return HTTPResponse(head: HTTPResponseHead(status: 200, headers: headers), body: Array(text.utf8))
         }
         if let problem = healthProblem(now: context.now) {
@@ -32,7 +32,7 @@ extension ServerCore {
 
     /// Why the server does not accept messages now ("storage: …", "overload: …"); nil when it does.
     func healthProblem(now: ContinuousClock.Instant) -> String? {
-        let snapshot = metrics.withLock { $0 }
+        let snapshot = metrics.withValue { $0 }
         if let storage = snapshot.storageProblem(now: now, window: Self.storageProblemWindow) { return "storage: \(storage)" }
         let bound = configuration.operating.maxPendingCommits
         if bound > 0, snapshot.pendingCommits >= bound {
@@ -43,7 +43,7 @@ extension ServerCore {
 
     /// The gauges of `/metrics` and the summary, read now on the loop.
     func gauges(_ context: LoopContext) -> ServerGauges {
-        let (polling, webSocket) = state.withLock { state -> (Int, Int) in
+        let (polling, webSocket) = state.withValue { state -> (Int, Int) in
             let polling = state.sessions.values.filter { $0.engineIO.transport == .polling }.count
             return (polling, state.sessions.count - polling)
         }
@@ -55,7 +55,7 @@ extension ServerCore {
 
     /// Counts the commits handed over: queue depth, latency, accepted, refused, storage health.
     func recordCommits(_ results: [(CommitOrigin, Result<StoredMessage, StorageError>, ContinuousClock.Instant)], now: ContinuousClock.Instant) {
-        metrics.withLock { metrics in
+        metrics.withValue { metrics in
             for (origin, result, submittedAt) in results {
                 // Another node's commit (cluster): delivered here, but neither queued nor accepted by this node.
                 if case .otherNode = origin { continue }
@@ -79,7 +79,7 @@ extension ServerCore {
         let seconds = configuration.operating.summaryIntervalSeconds
         guard seconds > 0 else { return }
         context.scheduleTimer(after: .seconds(seconds)) { [self] context in
-            let current = metrics.withLock { $0 }
+            let current = metrics.withValue { $0 }
             let line = current.summary(
                 since: previous, gauges: gauges(context), suppressedLogLines: logger.takeSuppressedCount(), interval: .seconds(seconds))
             logger.log(.info, line)
@@ -93,7 +93,7 @@ extension ServerCore {
     /// when it may be submitted. `OperatingLimits.maxPendingCommits`.
     func overloadRefusal() -> String? {
         let bound = configuration.operating.maxPendingCommits
-        let isFull = metrics.withLock { metrics -> Bool in
+        let isFull = metrics.withValue { metrics -> Bool in
             guard bound > 0, metrics.pendingCommits >= bound else { return false }
             metrics.refused(.overload)
             return true
@@ -106,7 +106,7 @@ extension ServerCore {
 
 extension ServerCore {
     /// The IP a counted connection came from ("" when unknown).
-    func remoteIP(of connection: ConnectionID) -> String { admission.withLock { $0.ip(of: connection) } ?? "" }
+    func remoteIP(of connection: ConnectionID) -> String { admission.withValue { $0.ip(of: connection) } ?? "" }
 }
 
 extension ServerCore {
@@ -121,16 +121,16 @@ extension ServerCore {
     func measureDescriptorBudget(context: LoopContext) {
         let limit = ProcessResources.descriptorLimit()
         let base = ProcessResources.openDescriptorCount() - context.connectionCount
-        admission.withLock { $0.setDescriptorBudget(limit: limit, base: base) }
+        admission.withValue { $0.setDescriptorBudget(limit: limit, base: base) }
     }
 
     /// Above the descriptor high-water mark: closes the sessions that never sent CONNECT, oldest first,
     /// then the idle keep-alive connections whose idle time started first (`OperatingLimits.descriptorHighWaterPercent`).
     func freeDescriptorsIfNeeded(context: LoopContext) {
-        let count = admission.withLock { $0.descriptorsToFree(connections: context.connectionCount, now: context.now) }
+        let count = admission.withValue { $0.descriptorsToFree(connections: context.connectionCount, now: context.now) }
         guard count > 0 else { return }
         var work = Work(now: now(context))
-        let (sessions, connections) = state.withLock { state -> (Int, [ConnectionID]) in
+        let (sessions, connections) = state.withValue { state -> (Int, [ConnectionID]) in
             let unconnected = state.sessions.filter { !$0.value.socketIO.isConnected }
                 .sorted { $0.value.messengerID.value < $1.value.messengerID.value }.prefix(count / 2).map(\.key)
             for sid in unconnected { closeSessionNow(sid: sid, reason: .forcedClose, state: &state, work: &work) }
@@ -143,7 +143,7 @@ extension ServerCore {
             return (deadline, connection)
         }.sorted { $0.0 < $1.0 }.prefix(count - sessions)
         for (_, connection) in idle { connection.close() }
-        metrics.withLock { $0.connectionsShed += sessions + idle.count }
+        metrics.withValue { $0.connectionsShed += sessions + idle.count }
         logger.log(.warning, key: "descriptor high water",
                    "\(context.connectionCount + idle.count) connections near the descriptor limit: closed \(idle.count) idle keep-alive connection(s) and \(sessions) session(s) that never sent CONNECT")
     }
@@ -156,8 +156,8 @@ extension ServerCore {
             let before = ProcessResources.residentBytes()
             MemoryTrim.releaseFreeMemory()
             let after = ProcessResources.residentBytes()
-            let open = state.withLock { $0.connections.count }
-            closeWave.withLock { $0.trimmed(open: open) }
+            let open = state.withValue { $0.connections.count }
+            closeWave.withValue { $0.trimmed(open: open) }
             logger.log(.info, key: "memory trim", "a wave of closed connections: resident memory \(before >> 20) MiB -> \(after >> 20) MiB after returning free heap memory")
         }
     }

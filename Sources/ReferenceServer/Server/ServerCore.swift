@@ -6,11 +6,11 @@ import WireCodecs
 /// The server's state and logic on its event loop: Engine.IO sessions by sid, the messenger, the
 /// routing of HTTP requests, and the carrying out of the state machines' actions.
 ///
-/// Every method runs on the loop thread and takes the `LoopContext`. The state sits in a `Mutex` so
-/// that the store's completions (which must be `@Sendable`) can reach the core; the lock is only
-/// ever taken on the loop thread, so it is never contended. It holds only `Sendable` values:
-/// connections are named by `ConnectionID` and looked up in the context. I/O is never done while
-/// the lock is held: work under the lock records `Effect`s, carried out after it is released.
+/// Every method runs on the loop thread and takes the `LoopContext`. The state is confined to the loop
+/// (`LoopBound`, checked on every access), so the store's completions (which must be `@Sendable`) reach
+/// the core once they have hopped to the loop. Connections are named by `ConnectionID` and looked up
+/// in the context. I/O is never done while the state is being changed: that work records `Effect`s,
+/// carried out afterwards.
 final class ServerCore: Sendable {
     /// Which state machine a timer belongs to.
     enum TimerLayer: Sendable {
@@ -110,16 +110,16 @@ final class ServerCore: Sendable {
     /// The origin of the `EngineIOInstant` clock.
     let clockOrigin: ContinuousClock.Instant
 
-    let state = Mutex(State())
-    /// Commit results handed over by the writer's completions (with when each was submitted),
-    /// processed once per batch.
-    let commitInbox = Mutex<[(CommitOrigin, Result<StoredMessage, StorageError>, ContinuousClock.Instant)]>([])
-    /// Counters for `/metrics`, `/healthz` and the summary line (locked on the loop thread only).
-    let metrics = Mutex(ServerMetrics())
-    /// Per-IP connection cap and the POST and event token buckets (locked on the loop thread only).
-    let admission: Mutex<AdmissionControl>
-    /// When a wave of closes is worth a `malloc_trim` (locked on the loop thread only).
-    let closeWave: Mutex<CloseWave>
+    let state: LoopBound<State>
+    /// Commit results handed over by the writer's completions on the loop (with when each was
+    /// submitted), processed once per batch.
+    let commitInbox: LoopBound<[(CommitOrigin, Result<StoredMessage, StorageError>, ContinuousClock.Instant)]>
+    /// Counters for `/metrics`, `/healthz` and the summary line.
+    let metrics: LoopBound<ServerMetrics>
+    /// Per-IP connection cap and the POST and event token buckets.
+    let admission: LoopBound<AdmissionControl>
+    /// When a wave of closes is worth a `malloc_trim`.
+    let closeWave: LoopBound<CloseWave>
     /// The store; set once right after it is opened (it needs the core for its completions).
     private let storeSlot = Mutex<(any ServerMessageStore)?>(nil)
 
@@ -141,8 +141,11 @@ final class ServerCore: Sendable {
             maxContentBytes: configuration.maxContentBytes,
             jsonMaxDepth: configuration.limits.jsonMaxDepth)
         self.clockOrigin = .now
-        self.admission = Mutex(AdmissionControl(limits: configuration.operating))
-        self.closeWave = Mutex(CloseWave(threshold: configuration.operating.trimAfterClosedConnections))
+        self.state = LoopBound(State(), loop: loop)
+        self.commitInbox = LoopBound([], loop: loop)
+        self.metrics = LoopBound(ServerMetrics(), loop: loop)
+        self.admission = LoopBound(AdmissionControl(limits: configuration.operating), loop: loop)
+        self.closeWave = LoopBound(CloseWave(threshold: configuration.operating.trimAfterClosedConnections), loop: loop)
     }
 
     func attach(_ store: any ServerMessageStore) {
@@ -165,23 +168,23 @@ final class ServerCore: Sendable {
     // MARK: Connections
 
     /// Whether new connections are refused (the server is stopping).
-    var isStopping: Bool { state.withLock { $0.isStopping } }
+    var isStopping: Bool { state.withValue { $0.isStopping } }
 
     /// Counts a new connection; false when its IP is over `OperatingLimits.maxConnectionsPerIP` (the
     /// handler answers 503 and closes it).
     func connectionOpened(_ connection: Connection) -> Bool {
         let ip = AdmissionControl.ip(ofRemoteAddress: connection.remoteAddress)
-        guard admission.withLock({ $0.connectionOpened(connection.id, ip: ip) }) else {
-            metrics.withLock { $0.connectionsShed += 1 }
+        guard admission.withValue({ $0.connectionOpened(connection.id, ip: ip) }) else {
+            metrics.withValue { $0.connectionsShed += 1 }
             logger.log(.warning, key: "connections per IP", "connection from \(ip) refused: it holds \(configuration.operating.maxConnectionsPerIP) connections already")
             return false
         }
-        let open = state.withLock { state in
+        let open = state.withValue { state in
             state.connections.insert(connection.id)
             return state.connections.count
         }
-        closeWave.withLock { $0.connectionOpened(open: open) }
-        metrics.withLock { $0.connectionsOpened += 1 }
+        closeWave.withValue { $0.connectionOpened(open: open) }
+        metrics.withValue { $0.connectionsOpened += 1 }
         logger.log(.debug, "connection \(connection.id) opened from \(connection.remoteAddress)")
         return true
     }
@@ -189,10 +192,10 @@ final class ServerCore: Sendable {
     /// Connection lines are debug: a flood of connections must not become a flood of log lines (the
     /// summary line counts them).
     func connectionClosed(_ connection: Connection, error: NetworkError?) {
-        guard let open = state.withLock({ $0.connections.remove(connection.id) == nil ? nil : $0.connections.count }) else { return }
-        admission.withLock { $0.connectionClosed(connection.id) }
-        if closeWave.withLock({ $0.connectionClosed(open: open) }) { scheduleMemoryTrim(context: connection.context) }
-        metrics.withLock { $0.connectionsClosed += 1 }
+        guard let open = state.withValue({ $0.connections.remove(connection.id) == nil ? nil : $0.connections.count }) else { return }
+        admission.withValue { $0.connectionClosed(connection.id) }
+        if closeWave.withValue({ $0.connectionClosed(open: open) }) { scheduleMemoryTrim(context: connection.context) }
+        metrics.withValue { $0.connectionsClosed += 1 }
         guard logger.isEnabled(.debug) else { return }
         // A WebSocket carries one Engine.IO session: name it, so its lines can be followed by sid.
         let session = (connection.handler as? WebSocketConnectionHandler)?.sid.map { " (session \($0))" } ?? ""
@@ -233,9 +236,9 @@ final class ServerCore: Sendable {
     private func handleMessages(_ request: HTTPRequest, pending: PendingRequest, context: LoopContext) -> RequestDisposition {
         switch request.head.method {
         case "POST":
-            let ip = admission.withLock { $0.ip(of: pending.connection) } ?? ""
-            if case .refuse(let seconds) = admission.withLock({ $0.admitPost(connection: pending.connection, ip: ip, now: context.now) }) {
-                metrics.withLock { $0.refused(.rateLimited) }
+            let ip = admission.withValue { $0.ip(of: pending.connection) } ?? ""
+            if case .refuse(let seconds) = admission.withValue({ $0.admitPost(connection: pending.connection, ip: ip, now: context.now) }) {
+                metrics.withValue { $0.refused(.rateLimited) }
                 logger.log(.warning, key: "POST rate limit", "POST /messages from \(ip) refused: over the rate limit")
                 return .respond(.retryLater(status: 429, reason: "too many messages; slow down", retryAfterSeconds: seconds, origin: pending.origin))
             }
@@ -259,7 +262,7 @@ final class ServerCore: Sendable {
             if let validatePost = configuration.hooks.validatePost { verdict = validatePost(request.body, verdict) }
             switch verdict {
             case .failure(let refusal):
-                metrics.withLock { $0.refused(refusal.status == 413 ? .tooLarge : .invalid) }
+                metrics.withValue { $0.refused(refusal.status == 413 ? .tooLarge : .invalid) }
                 return .respond(.jsonError(status: refusal.status, reason: refusal.reason, origin: pending.origin))
             case .success(let message):
                 // Spec AUTH-8: a valid token speaks only for its own `sub`.
@@ -283,7 +286,7 @@ final class ServerCore: Sendable {
         let isUpgrade = EngineIOHandshakeValidator.isWebSocketUpgrade(head)
         let now = now(context)
         var work = Work(now: now, currentRequest: pending)
-        let disposition: RequestDisposition = state.withLock { state in
+        let disposition: RequestDisposition = state.withValue { state in
             let route = handshakeValidator.route(
                 head, isWebSocketUpgrade: isUpgrade,
                 sessionTransport: { state.sessions[$0].map { $0.engineIO.transport } })
@@ -353,7 +356,7 @@ final class ServerCore: Sendable {
     /// the WebSocket to the session's upgrade. Returns the sid the WebSocket belongs to.
     func webSocketAttached(sid: String?, connection: ConnectionID, context: LoopContext) -> String? {
         var work = Work(now: now(context))
-        let attached: String? = state.withLock { state in
+        let attached: String? = state.withValue { state in
             guard let sid else {
                 return openSession(transport: .webSocket, webSocket: connection, remoteIP: remoteIP(of: connection), state: &state, work: &work)
             }
@@ -397,7 +400,7 @@ final class ServerCore: Sendable {
     /// A session's WebSocket closed or is closing (close frame, protocol error, reset).
     func webSocketClosed(sid: String, connection: ConnectionID, context: LoopContext) {
         var work = Work(now: now(context))
-        state.withLock { state in
+        state.withValue { state in
             guard state.sessions[sid]?.webSocket == connection else { return }
             state.sessions[sid]?.webSocket = nil
             guard let actions = state.sessions[sid]?.engineIO.onWebSocketClosed(now: work.now) else { return }
@@ -408,7 +411,7 @@ final class ServerCore: Sendable {
 
     private func webSocketInput(_ input: WebSocketInput, sid: String, connection: ConnectionID, context: LoopContext) {
         var work = Work(now: now(context))
-        state.withLock { state in
+        state.withValue { state in
             guard state.sessions[sid]?.webSocket == connection else { return }
             let actions: [EngineIOServerAction]?
             switch input {
@@ -430,7 +433,7 @@ final class ServerCore: Sendable {
     /// The connection holding a session's GET closed before it was answered.
     func pollAborted(sid: String, request: PendingRequest, context: LoopContext) {
         var work = Work(now: now(context))
-        state.withLock { state in
+        state.withValue { state in
             guard state.sessions[sid]?.heldPoll == request else { return }
             state.sessions[sid]?.heldPoll = nil
             guard let actions = state.sessions[sid]?.engineIO.onPollAborted(now: work.now) else { return }
@@ -443,7 +446,7 @@ final class ServerCore: Sendable {
 
     func timerFired(_ layer: TimerLayer, sid: String, deadline: EngineIOInstant, context: LoopContext) {
         var work = Work(now: now(context))
-        state.withLock { state in
+        state.withValue { state in
             guard let record = state.sessions[sid] else { return }
             switch layer {
             case .engineIO:
@@ -472,7 +475,7 @@ final class ServerCore: Sendable {
         session: SessionID, token: UInt64, result: Result<[StoredMessage], StorageError>, context: LoopContext
     ) {
         var work = Work(now: now(context))
-        state.withLock { state in
+        state.withValue { state in
             switch result {
             case .success(let messages):
                 let actions = state.messenger.historyLoaded(session: session, token: token, messages: messages)
@@ -487,7 +490,7 @@ final class ServerCore: Sendable {
 
     /// Answers the commits handed over since the last call, then fans the messages out (once per batch).
     func processCommitted(context: LoopContext) {
-        let results = commitInbox.withLock { inbox in
+        let results = commitInbox.withValue { inbox in
             let taken = inbox
             inbox.removeAll(keepingCapacity: true)
             return taken
@@ -495,7 +498,7 @@ final class ServerCore: Sendable {
         guard !results.isEmpty else { return }
         recordCommits(results, now: context.now)
         var work = Work(now: now(context))
-        state.withLock { state in
+        state.withValue { state in
             var committed: [StoredMessage] = []
             var failures: [StorageError] = []
             committed.reserveCapacity(results.count)
@@ -561,14 +564,14 @@ final class ServerCore: Sendable {
 
     /// Refuses new connections from now on.
     func beginStopping() {
-        state.withLock { $0.isStopping = true }
+        state.withValue { $0.isStopping = true }
     }
 
     /// Closes every session (WebSockets get a close frame, held polls their close packet) and then every
     /// connection once its written bytes are flushed.
     func closeEverything(context: LoopContext) {
         var work = Work(now: now(context))
-        let connections: Set<ConnectionID> = state.withLock { state in
+        let connections: Set<ConnectionID> = state.withValue { state in
             for sid in Array(state.sessions.keys) {
                 guard let actions = state.sessions[sid]?.engineIO.close(reason: .forcedClose, now: work.now) else { continue }
                 applyEngineIO(actions, sid: sid, state: &state, work: &work)
