@@ -97,7 +97,7 @@ public final class ReferenceServer: Sendable {
                 otherNodeCommitted: { message in
                     // Inside the completions above, on the loop (none is left to tell once the loop is gone).
                     guard loop.isInLoopThread else { return }
-                    core.commitInbox.value.append((.otherNode, .success(message), ContinuousClock.now))
+                    core.commitInbox.value.append(.otherNode(message))
                 })
             if let makeStore = configuration.hooks.makeStore {
                 store = try makeStore(configuration.databasePath, storeConfiguration)
