@@ -141,14 +141,15 @@ struct ServerState {
         let elapsed = clockOrigin.duration(to: time.monotonic).components
         now = EngineIOInstant(milliseconds: elapsed.seconds * 1000 + elapsed.attoseconds / 1_000_000_000_000_000)
         currentRequest = request
-        effects.removeAll(keepingCapacity: true)
+        effects = []
     }
 
     /// Ends an input: the effects it produced.
     private mutating func finish() -> [ServerEffect] {
         currentRequest = nil
-        defer { effects.removeAll(keepingCapacity: true) }
-        return effects
+        var finished: [ServerEffect] = []
+        swap(&finished, &effects)
+        return finished
     }
 
     /// The loop instant of an `EngineIOInstant`.

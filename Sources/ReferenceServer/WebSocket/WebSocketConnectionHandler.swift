@@ -89,7 +89,7 @@ final class WebSocketConnectionHandler: ConnectionHandler, WebSocketEndpoint {
     }
 
     /// Sends a close frame, closes once it is flushed, and tells the session (once).
-    func close(_ connection: Connection, code: UInt16) {
+    private func close(_ connection: Connection, code: UInt16) {
         guard !isClosing else { return }
         isClosing = true
         var frame: [UInt8] = []

@@ -230,6 +230,66 @@ private func joinedSessionHoldingAPoll(_ state: inout ServerState) -> (Client, P
         #expect(delivered.filter { $0.firstRange(of: newMessage) != nil }.count == 1)
     }
 
+    @Test func aWebSocketOnlySessionIsAttachedBeforeItsOpenPacket() {
+        var state = makeState()
+        let webSocket = Endpoint(3)
+        let reference = WebSocketReference(webSocket)
+        let open = EngineIOOpenPayload(sid: "sid1", upgrades: [], pingInterval: 25_000, pingTimeout: 20_000, maxPayload: 1_000_000)
+        #expect(state.webSocketOpened(webSocket, sid: nil, remoteIP: "10.0.0.1", at: at(0)) == [
+            .attachWebSocket(reference, sid: "sid1"),
+            .log(.debug, "session sid1 opened (websocket)"),
+            .writeWebSocket(reference, ServerState.textFrame(for: .open(open))),
+            .scheduleTimer(.engineIO, sid: "sid1", at: instant(25_000)),
+            .scheduleTimer(.socketIO, sid: "sid1", at: instant(45_000)),
+        ])
+        #expect(state.sessions["sid1"]?.remoteIP == "10.0.0.1")
+    }
+
+    @Test func anUpgradeRequestIsAnsweredByTheHandlerWithTheKey() {
+        var state = makeState()
+        _ = state.receive(get("/socket.io/?EIO=4&transport=polling"), from: Client(1).next(), at: at(0))
+        let headers: HTTPHeaders = [
+            "Host": "localhost", "Upgrade": "websocket", "Connection": "Upgrade",
+            "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==", "Sec-WebSocket-Version": "13",
+        ]
+        let request = Client(2).next()
+        let upgrade = HTTPRequest(head: HTTPRequestHead(method: "GET", target: "/socket.io/?EIO=4&transport=websocket&sid=sid1", headers: headers))
+        #expect(state.receive(upgrade, from: request, at: at(1)) == [.upgrade(request, key: "dGhlIHNhbXBsZSBub25jZQ==", sid: "sid1")])
+    }
+
+    @Test func sendMessageIsAcknowledgedOnlyAfterItsCommit() {
+        var state = makeState()
+        let webSocket = Endpoint(3)
+        let reference = WebSocketReference(webSocket)
+        _ = state.webSocketOpened(webSocket, sid: nil, remoteIP: "", at: at(0))
+        _ = state.webSocketReceived(.text("40"), from: webSocket, sid: "sid1", at: at(1))
+        _ = state.webSocketReceived(.text(#"42["join","alice"]"#), from: webSocket, sid: "sid1", at: at(2))
+        _ = state.historyLoaded(session: SessionID(1), token: 1, result: .success([]), at: at(3))
+        let sent = state.webSocketReceived(.text(#"421["send_message",{"receiver":"bob","content":"yo"}]"#), from: webSocket, sid: "sid1", at: at(4))
+        #expect(sent == [.submit(NewMessage(sender: "alice", receiver: "bob", content: "yo"), submission: 1)])
+        let stored = message(8, from: "alice", to: "bob", "yo")
+        let acknowledgement = "31" + JSONValue.array([ServerState.successObject(stored)]).serialized()
+        // The sender gets the acknowledgement; `new_message` goes to the receiver's sessions (none here).
+        #expect(state.commitsArrived([.own(submission: 1, .success(stored))], at: at(5)) == [
+            .writeWebSocket(reference, ServerState.textFrame(for: .message(acknowledgement))),
+        ])
+    }
+
+    @Test func anOriginOffTheAllowListOpensNothing() {
+        var configuration = ServerConfiguration()
+        configuration.allowedOrigins = ["https://chat.example"]
+        var state = ServerState(configuration: configuration, clockOrigin: clockOrigin)
+        let request = PendingRequest(
+            responder: Responder(), connection: ConnectionID(rawValue: 1), sequence: 0,
+            origin: RequestOrigin(field: "https://evil.example", allowList: configuration.allowedOrigins))
+        let effects = state.receive(get("/socket.io/?EIO=4&transport=polling"), from: request, at: at(0))
+        #expect(effects == [
+            .log(.debug, "refused origin https://evil.example on GET /socket.io/"),
+            .respond(request, .originRefused),
+        ])
+        #expect(state.sessions.isEmpty)
+    }
+
     @Test func aWebSocketThatIsNotTheSessionsIsIgnored() {
         var state = makeState()
         let alice = Client(1)
