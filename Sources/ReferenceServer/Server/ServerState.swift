@@ -8,7 +8,7 @@ import WireCodecs
 /// Each `mutating` input (a parsed request, a WebSocket message, a committed batch, a timer, a closed
 /// connection) takes the time and returns the `ServerEffect`s its I/O owner (`ServerCore`) carries out
 /// in order. No I/O, no locks, no clock read inside: tests drive it synchronously with a fake clock and
-/// recorders for the connection handlers (`ServerStateTests`). Not `Sendable`: it lives on the loop
+/// stand-ins for the connection handlers (`ServerStateTests`). Not `Sendable`: it lives on the loop
 /// (`ServerCore.state` is `LoopBound`), and holds the handlers of pending requests and WebSockets.
 struct ServerState {
     /// Which state machine a timer belongs to.

@@ -1,7 +1,7 @@
 import NetworkCore
 
 /// A WebSocket carrying an Engine.IO session, as the server's state sees it (`WebSocketConnectionHandler`;
-/// a recorder in tests): what its frames are written to and who closes it.
+/// a stand-in in tests): what its frames are written to and who closes it.
 protocol WebSocketEndpoint: AnyObject {
     var connection: ConnectionID { get }
     /// Writes frame bytes.
@@ -10,13 +10,4 @@ protocol WebSocketEndpoint: AnyObject {
     func close(code: UInt16)
     /// The WebSocket now carries session `sid` (a new one, or the one it was upgraded for).
     func attached(to sid: String)
-}
-
-/// A `WebSocketEndpoint` in an effect: equal when it is the same endpoint.
-struct WebSocketReference: Equatable {
-    let endpoint: any WebSocketEndpoint
-
-    init(_ endpoint: any WebSocketEndpoint) { self.endpoint = endpoint }
-
-    static func == (left: WebSocketReference, right: WebSocketReference) -> Bool { left.endpoint === right.endpoint }
 }
