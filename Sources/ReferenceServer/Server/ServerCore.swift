@@ -90,7 +90,8 @@ final class ServerCore: ServerConnectionCore {
     /// Routes one request: `/healthz` and `/metrics` here (they read the loop), everything else in
     /// `ServerState.receive`.
     func handleRequest(_ request: HTTPRequest, pending: PendingRequest, context: LoopContext) {
-        if let response = operatingResponse(request, context: context) {
+        let target = request.head.target
+        if target.hasPrefix("/healthz") || target.hasPrefix("/metrics"), let response = operatingResponse(request, context: context) {
             pending.responder.complete(sequence: pending.sequence, response: response, closesConnection: false)
             return
         }
@@ -129,9 +130,9 @@ final class ServerCore: ServerConnectionCore {
     /// Carries out effects on the loop, in order.
     func perform(_ effects: [ServerEffect], context: LoopContext) {
         var hasSubmitted = false
-        for effect in effects {
-            if effect.performOnHandlers(logger: logger) { continue }
-            switch effect {
+        // By index, switching in place: each effect is read where it lies, not copied out (the hot path).
+        for index in effects.indices {
+            switch effects[index] {
             case .loadHistory(let session, let user, let token):
                 guard let store else { continue }
                 store.history(for: user) { [self] result in
@@ -157,7 +158,7 @@ final class ServerCore: ServerConnectionCore {
                     perform(state.value.emitNewMessage(message, to: sessions, at: time(context)), context: context)
                 }
             default:
-                break  // carried out by `performOnHandlers`
+                _ = effects[index].performOnHandlers(logger: logger)
             }
         }
         // A closed writer completes at once, on this thread: answer those now.

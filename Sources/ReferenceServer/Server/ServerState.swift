@@ -34,6 +34,12 @@ struct ServerState {
         case sendMessage(sid: String, session: SessionID, ackID: Int?)
     }
 
+    /// Who waits for a submitted message, and since when.
+    struct CommitWaiter {
+        var origin: CommitOrigin
+        var submittedAt: ContinuousClock.Instant
+    }
+
     /// What the store hands back, on the loop, one batch at a time.
     enum StoreCompletion: Sendable, Equatable {
         /// The result of this node's `.submit(_, submission:)`.
@@ -92,8 +98,7 @@ struct ServerState {
     /// Which session holds each held GET, so a connection that closes can give its polls back.
     var heldPolls: [PendingRequest.Key: String] = [:]
     /// Who waits for each submitted message, and when it was submitted.
-    var commitOrigins: [UInt64: (origin: CommitOrigin, submittedAt: ContinuousClock.Instant)] = [:]
-    var nextSubmission: UInt64 = 1
+    var commitWaiters = CommitWaiters<CommitWaiter>()
     /// Counters for `/metrics`, `/healthz` and the summary line.
     var metrics = ServerMetrics()
     /// Per-IP connection cap and the POST and event token buckets.
@@ -272,9 +277,7 @@ struct ServerState {
 
     /// The `.submit` effect of a message, remembering who waits for it.
     mutating func submission(_ message: NewMessage, origin: CommitOrigin) -> ServerEffect {
-        let submission = nextSubmission
-        nextSubmission += 1
-        commitOrigins[submission] = (origin, time.monotonic)
+        let submission = commitWaiters.add(CommitWaiter(origin: origin, submittedAt: time.monotonic))
         metrics.pendingCommits += 1
         return .submit(message, submission: submission)
     }
@@ -460,7 +463,8 @@ struct ServerState {
                 if case .otherNode(let message) = completion { committed.append(message) }
                 continue
             }
-            guard let (origin, submittedAt) = commitOrigins.removeValue(forKey: submission) else { continue }
+            guard let waiter = commitWaiters.remove(submission) else { continue }
+            let (origin, submittedAt) = (waiter.origin, waiter.submittedAt)
             recordCommit(result, submittedAt: submittedAt)
             switch (origin, result) {
             case (.post(let request), .success(let message)):
