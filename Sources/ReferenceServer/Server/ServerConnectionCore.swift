@@ -9,7 +9,7 @@ import WireCodecs
 /// `PendingRequest` carries its `HTTPResponder`, a WebSocket is its own `WebSocketEndpoint`.
 protocol ServerConnectionCore: AnyObject, Sendable {
     /// Limits, timeouts and hooks the handlers read (`limits`, `requestHeadTimeout`, `idleTimeout`,
-    /// `allowedOrigins`, `hooks.request`/`response`/`incomingWebSocketBytes`).
+    /// `allowedOrigins`, `hooks.request`/`response`/`incomingHTTPBytes`/`incomingWebSocketBytes`).
     var configuration: ServerConfiguration { get }
     var logger: ServerLogger { get }
     /// False: the connection is over a limit (per-IP cap) and is answered 503 and closed.

@@ -49,7 +49,8 @@ extension ServerCore {
         return ServerGauges(
             connections: context.connectionCount, sessionsPolling: polling, sessionsWebSocket: webSocket,
             openDescriptors: ProcessResources.openDescriptorCount(), descriptorLimit: ProcessResources.descriptorLimit(),
-            bytesReceived: context.bytesReceived, bytesSent: context.bytesSent, residentBytes: ProcessResources.residentBytes())
+            bytesReceived: context.bytesReceived, bytesSent: context.bytesSent, residentBytes: ProcessResources.residentBytes(),
+            answeredFromReserve: context.connectionsAnsweredFromReserve)
     }
 
     /// Writes the summary line at info every `OperatingLimits.summaryIntervalSeconds` (0: never).
