@@ -9,15 +9,13 @@ import WireCodecs
 /// Timers: a request must be complete within `requestHeadTimeout` of its first byte (else 408 and
 /// close: a client trickling bytes is cut off); an idle keep-alive connection closes after
 /// `idleTimeout`. After a WebSocket upgrade the connection's handler is replaced.
-final class HTTPConnectionHandler: ConnectionHandler {
+final class HTTPConnectionHandler: ConnectionHandler, HTTPResponder {
     private struct Slot {
         let sequence: UInt64
         let isKeepAlive: Bool
         let isHTTP10: Bool
         var response: [UInt8]?
         var closesConnection = false
-        /// The session holding this GET as its poll.
-        var heldPollSID: String?
         var origin: RequestOrigin?
         /// Kept only for `ServerHooks.response`.
         var requestHead: HTTPRequestHead?
@@ -51,7 +49,7 @@ final class HTTPConnectionHandler: ConnectionHandler {
     }
 
     func connectionDidConnect(_ connection: Connection) {
-        guard core.connectionOpened(connection) else {
+        guard core.connectionOpened(connection, handler: self) else {
             shed(connection, reason: "too many connections from your address")
             return
         }
@@ -97,14 +95,13 @@ final class HTTPConnectionHandler: ConnectionHandler {
 
     func connectionDidClose(_ connection: Connection, error: NetworkError?) {
         cancelTimers(connection.context)
-        for slot in slots where slot.response == nil {
-            if let sid = slot.heldPollSID {
-                let request = ServerCore.PendingRequest(connection: connection.id, sequence: slot.sequence, origin: slot.origin)
-                core.pollAborted(sid: sid, request: request, context: connection.context)
-            }
-        }
+        let unanswered = slots.filter { $0.response == nil }
         slots.removeAll()
-        if !isUpgraded { core.connectionClosed(connection, error: error) }
+        for slot in unanswered {
+            let request = PendingRequest(responder: self, connection: connection.id, sequence: slot.sequence, origin: slot.origin)
+            core.requestAborted(request, context: connection.context)
+        }
+        if !isUpgraded { core.connectionClosed(connection, error: error, sid: nil) }
     }
 
     // MARK: Requests
@@ -121,23 +118,22 @@ final class HTTPConnectionHandler: ConnectionHandler {
             sequence: sequence, isKeepAlive: isKeepAlive, isHTTP10: head.version == .http1_0, origin: origin,
             requestHead: core.configuration.hooks.response == nil ? nil : head))
         if !isKeepAlive { isFinished = true }
-        let pending = ServerCore.PendingRequest(connection: connection.id, sequence: sequence, origin: origin)
         if let hookResponse {
             complete(sequence: sequence, response: hookResponse)
             return
         }
-        switch core.handleRequest(request, pending: pending, context: connection.context) {
-        case .respond(let response):
-            complete(sequence: sequence, response: response)
-        case .pending(let heldPollSID):
-            if let index = slots.firstIndex(where: { $0.sequence == sequence }), slots[index].response == nil {
-                slots[index].heldPollSID = heldPollSID
-            }
-        case .rejectUpgrade(let response):
-            complete(sequence: sequence, response: response, closesConnection: true)
-        case .upgrade(let key, let sid):
-            upgrade(connection, sequence: sequence, key: key, sid: sid)
-        }
+        let pending = PendingRequest(responder: self, connection: connection.id, sequence: sequence, origin: origin)
+        core.handleRequest(request, pending: pending, context: connection.context)
+    }
+
+    func upgrade(sequence: UInt64, key: String, sid: String?) {
+        guard let connection, !connection.isClosed else { return }
+        upgrade(connection, sequence: sequence, key: key, sid: sid)
+    }
+
+    /// Closes the connection at once (an idle one, when descriptors run short).
+    func closeConnection() {
+        connection?.close()
     }
 
     /// Answers 101 and hands the connection to a `WebSocketConnectionHandler` (RFC 6455 §4.2.2).
@@ -154,7 +150,7 @@ final class HTTPConnectionHandler: ConnectionHandler {
         cancelTimers(connection.context)
         connection.write(HTTPResponse(head: WebSocketHandshake.serverResponse(key: key)).serialized())
         let leftover = parser.takeUnparsedBytes()
-        let handler = WebSocketConnectionHandler(core: core, limits: core.configuration.limits)
+        let handler = WebSocketConnectionHandler(core: core, connection: connection, limits: core.configuration.limits)
         connection.handler = handler
         handler.attach(connection, sid: sid)
         if !leftover.isEmpty, !connection.isClosed {
@@ -211,7 +207,6 @@ final class HTTPConnectionHandler: ConnectionHandler {
     private func store(_ bytes: [UInt8], at index: Int, closesConnection isClosing: Bool) {
         slots[index].response = bytes
         slots[index].closesConnection = isClosing
-        slots[index].heldPollSID = nil
         guard index == 0, let connection, !connection.isClosed else { return }
         flush(connection)
     }

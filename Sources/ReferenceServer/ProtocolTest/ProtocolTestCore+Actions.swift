@@ -1,12 +1,11 @@
 import NetworkCore
 import WireCodecs
 
-/// Carrying out the state machines' actions for `ProtocolTestCore` (under its lock, into `Work`), and
-/// the effects afterwards (on the loop, outside the lock).
+/// Carrying out the state machines' actions for `ProtocolTestCore` (into `Work`), and the effects afterwards.
 extension ProtocolTestCore {
     @discardableResult
     func openSession(
-        _ application: Application, transport: EngineIOTransport, webSocket: ConnectionID?, state: inout State, work: inout Work
+        _ application: Application, transport: EngineIOTransport, webSocket: (any WebSocketEndpoint)?, state: inout State, work: inout Work
     ) -> String {
         var sid = EngineIOSessionID.make()
         while state.sessions[sid] != nil { sid = EngineIOSessionID.make() }
@@ -14,7 +13,7 @@ extension ProtocolTestCore {
             sid: sid, transport: transport, configuration: engineIOConfiguration, now: work.now)
         let record = SessionRecord(engineIO: engineIO, application: application, webSocket: webSocket)
         state.sessions[sid] = record
-        work.effects.append(.log(.info, "session \(sid) opened (\(transport.rawValue), \(application))"))
+        work.effects.append(.server(.log(.info, "session \(sid) opened (\(transport.rawValue), \(application))")))
         applyEngineIO(engineActions, sid: sid, state: &state, work: &work)
         if application == .socketIO, state.sessions[sid] != nil {
             // Namespace `/` runs the connect timeout from the handshake on; the others open on their CONNECT.
@@ -29,12 +28,12 @@ extension ProtocolTestCore {
     func closeSessionNow(sid: String, reason: EngineIOCloseReason, state: inout State, work: inout Work) {
         guard let record = state.sessions.removeValue(forKey: sid) else { return }
         if let webSocket = record.webSocket {
-            work.effects.append(.closeWebSocket(webSocket, code: WebSocketCloseCode.goingAway))
+            work.effects.append(.server(.closeWebSocket(WebSocketReference(webSocket), code: WebSocketCloseCode.goingAway)))
         }
         if let held = record.heldPoll {
-            work.effects.append(.respond(held, Self.pollResponse([.close], origin: held.origin)))
+            work.effects.append(.server(.respond(held, Self.pollResponse([.close], origin: held.origin))))
         }
-        work.effects.append(.log(.info, "session \(sid) closed: \(reason.rawValue)"))
+        work.effects.append(.server(.log(.info, "session \(sid) closed: \(reason.rawValue)")))
     }
 
     static func pollResponse(_ packets: [EngineIOPacket], origin: RequestOrigin?) -> HTTPResponse {
@@ -48,35 +47,33 @@ extension ProtocolTestCore {
             guard let record = state.sessions[sid] else { return }
             switch action {
             case .respondToPoll(let packets):
-                let target: ServerCore.PendingRequest?
+                let target: PendingRequest?
                 if let held = record.heldPoll {
                     record.heldPoll = nil
                     target = held
                 } else {
                     target = work.currentRequest
-                    if work.heldPollSID == sid { work.heldPollSID = nil }
                 }
-                if let target { work.effects.append(.respond(target, Self.pollResponse(packets, origin: target.origin))) }
+                if let target { work.effects.append(.server(.respond(target, Self.pollResponse(packets, origin: target.origin)))) }
             case .holdPoll:
                 record.heldPoll = work.currentRequest
-                work.heldPollSID = sid
             case .acknowledgePost:
                 if let request = work.currentRequest {
-                    work.effects.append(.respond(request, .withCORS(status: 200, contentType: "text/html", body: Array("ok".utf8), origin: request.origin)))
+                    work.effects.append(.server(.respond(request, .withCORS(status: 200, contentType: "text/html", body: Array("ok".utf8), origin: request.origin))))
                 }
             case .rejectRequest(let status):
                 if let request = work.currentRequest {
-                    work.effects.append(.respond(request, .withCORS(status: status, contentType: nil, body: [], origin: request.origin)))
+                    work.effects.append(.server(.respond(request, .withCORS(status: status, contentType: nil, body: [], origin: request.origin))))
                 }
             case .writeToWebSocket(let packet):
-                if let webSocket = record.webSocket { work.effects.append(.writeWebSocket(webSocket, Self.frame(for: packet))) }
+                if let webSocket = record.webSocket { work.effects.append(.server(.writeWebSocket(WebSocketReference(webSocket), Self.frame(for: packet)))) }
             case .closeWebSocket:
                 if let webSocket = record.webSocket {
                     record.webSocket = nil
-                    work.effects.append(.closeWebSocket(webSocket, code: WebSocketCloseCode.normalClosure))
+                    work.effects.append(.server(.closeWebSocket(WebSocketReference(webSocket), code: WebSocketCloseCode.normalClosure)))
                 }
             case .rejectWebSocket:
-                break  // handled by `webSocketAttached` before the actions are applied
+                break  // handled by `webSocketOpened` before the actions are applied
             case .deliverToApplication(let packet):
                 deliver(packet, record: record, sid: sid, state: &state, work: &work)
             case .scheduleTimer(let deadline):
@@ -168,7 +165,7 @@ extension ProtocolTestCore {
             case .connectRequested:
                 break  // `requiresConnectApproval` is off
             case .connected(let socketID, let auth):
-                work.effects.append(.log(.debug, "session \(sid) connected to \(namespace) as \(socketID)"))
+                work.effects.append(.server(.log(.debug, "session \(sid) connected to \(namespace) as \(socketID)")))
                 work.effects.append(.emitAuthLater(sid: sid, namespace: namespace, auth: auth ?? .object([])))
             case .event(let name, let arguments, let ackID, let attachments):
                 var actions: [SocketIOServerAction] = []
@@ -181,7 +178,7 @@ extension ProtocolTestCore {
             case .ack:
                 break  // never asks for acknowledgements
             case .disconnected(let reason):
-                work.effects.append(.log(.debug, "session \(sid) disconnected from \(namespace): \(reason.rawValue)"))
+                work.effects.append(.server(.log(.debug, "session \(sid) disconnected from \(namespace): \(reason.rawValue)")))
             case .closeEngineIO(let reason):
                 for other in Array(record.namespaces.keys) { _ = record.namespaces[other]?.onEngineIOClosed(reason: reason) }
                 applyEngineIO(record.engineIO.close(reason: reason, now: work.now), sid: sid, state: &state, work: &work)
@@ -194,7 +191,7 @@ extension ProtocolTestCore {
     /// Emits `auth` with the CONNECT payload, if the socket is still connected.
     func emitAuth(sid: String, namespace: String, auth: JSONValue, context: LoopContext) {
         var work = Work(now: now(context))
-        state.withLock { state in
+        state.withValue { state in
             guard let actions = try? state.sessions[sid]?.namespaces[namespace]?.emit("auth", [auth]) else { return }
             applySocketIO(actions, namespace: namespace, sid: sid, state: &state, work: &work)
         }
@@ -206,18 +203,8 @@ extension ProtocolTestCore {
     func perform(_ effects: [Effect], context: LoopContext) {
         for effect in effects {
             switch effect {
-            case .respond(let request, let response):
-                (context.connection(request.connection)?.handler as? HTTPConnectionHandler)?
-                    .complete(sequence: request.sequence, response: response)
-            case .writeWebSocket(let id, let bytes):
-                context.connection(id)?.write(bytes)
-            case .closeWebSocket(let id, let code):
-                guard let connection = context.connection(id) else { continue }
-                if let handler = connection.handler as? WebSocketConnectionHandler {
-                    handler.close(connection, code: code)
-                } else {
-                    connection.closeAfterFlush()
-                }
+            case .server(let effect):
+                _ = effect.performOnHandlers(logger: logger)
             case .scheduleTimer(let sid, let namespace, let deadline):
                 context.scheduleTimer(at: clockOrigin.advanced(by: .milliseconds(deadline.milliseconds))) { [self] context in
                     timerFired(sid: sid, namespace: namespace, deadline: deadline, context: context)
@@ -226,8 +213,6 @@ extension ProtocolTestCore {
                 context.scheduleTimer(after: Self.authDelay) { [self] context in
                     emitAuth(sid: sid, namespace: namespace, auth: auth, context: context)
                 }
-            case .log(let level, let message):
-                logger.log(level, message)
             }
         }
     }

@@ -1,5 +1,4 @@
 import NetworkCore
-import Synchronization
 import WireCodecs
 
 /// The protocol test server's state and logic on its event loop: the test-server contract of the
@@ -11,8 +10,7 @@ import WireCodecs
 ///   `message-back` and acknowledges `message-with-ack` with the same arguments (attachments included).
 ///
 /// The same Engine.IO and Socket.IO state machines and connection handlers as `ServerCore`; the state
-/// sits in a `Mutex` only ever taken on the loop thread (so the class is `Sendable`), and I/O is done
-/// after the lock is released, from the recorded `Effect`s.
+/// is confined to the loop (`LoopBound`), and I/O is done after it is changed, from the recorded `Effect`s.
 final class ProtocolTestCore: ServerConnectionCore {
     /// What a session's messages go to.
     enum Application: Sendable {
@@ -20,18 +18,18 @@ final class ProtocolTestCore: ServerConnectionCore {
         case socketIO
     }
 
-    /// One Engine.IO session and its Socket.IO sessions by namespace. Confined to `state`'s lock.
+    /// One Engine.IO session and its Socket.IO sessions by namespace. Confined to the loop with `state`.
     final class SessionRecord {
         var engineIO: EngineIOServerSession
         let application: Application
         var namespaces: [String: SocketIOServerSession] = [:]
         /// The namespace whose binary packet waits for `remaining` attachments.
         var attachmentTarget: (namespace: String, remaining: Int)?
-        var heldPoll: ServerCore.PendingRequest?
-        var webSocket: ConnectionID?
+        var heldPoll: PendingRequest?
+        var webSocket: (any WebSocketEndpoint)?
         var engineIOTimerDeadline: EngineIOInstant?
 
-        init(engineIO: EngineIOServerSession, application: Application, webSocket: ConnectionID?) {
+        init(engineIO: EngineIOServerSession, application: Application, webSocket: (any WebSocketEndpoint)?) {
             self.engineIO = engineIO
             self.application = application
             self.webSocket = webSocket
@@ -44,14 +42,12 @@ final class ProtocolTestCore: ServerConnectionCore {
     }
 
     enum Effect {
-        case respond(ServerCore.PendingRequest, HTTPResponse)
-        case writeWebSocket(ConnectionID, [UInt8])
-        case closeWebSocket(ConnectionID, code: UInt16)
+        /// Addressed to a connection's handler or the log (`ServerEffect.performOnHandlers`).
+        case server(ServerEffect)
         /// A timer of the Engine.IO session (namespace nil) or of one namespace's Socket.IO session.
         case scheduleTimer(sid: String, namespace: String?, at: EngineIOInstant)
         /// Emit `auth` to a socket that just connected, after `authDelay`.
         case emitAuthLater(sid: String, namespace: String, auth: JSONValue)
-        case log(LogLevel, String)
     }
 
     /// How long after its CONNECT answer a socket gets `auth`. Node's WebSocket transport writes the
@@ -64,8 +60,7 @@ final class ProtocolTestCore: ServerConnectionCore {
     struct Work {
         var effects: [Effect] = []
         let now: EngineIOInstant
-        var currentRequest: ServerCore.PendingRequest?
-        var heldPollSID: String?
+        var currentRequest: PendingRequest?
     }
 
     let configuration: ServerConfiguration
@@ -77,9 +72,10 @@ final class ProtocolTestCore: ServerConnectionCore {
     let namespaceNames: Set<String>
     let handshakeValidator = EngineIOHandshakeValidator()
     let clockOrigin: ContinuousClock.Instant = .now
-    let state = Mutex(State())
+    let state: LoopBound<State>
 
-    init(configuration: ServerConfiguration, socketIOConfiguration: SocketIOServerConfiguration, namespaces: Set<String>) {
+    init(configuration: ServerConfiguration, socketIOConfiguration: SocketIOServerConfiguration, namespaces: Set<String>, loop: EventLoop) {
+        self.state = LoopBound(State(), loop: loop)
         self.configuration = configuration
         self.logger = ServerLogger(level: configuration.logLevel)
         self.engineIOConfiguration = EngineIOServerConfiguration(
@@ -96,8 +92,8 @@ final class ProtocolTestCore: ServerConnectionCore {
 
     // MARK: Connections
 
-    func connectionOpened(_ connection: Connection) -> Bool {
-        state.withLock { _ = $0.connections.insert(connection.id) }
+    func connectionOpened(_ connection: Connection, handler: HTTPConnectionHandler) -> Bool {
+        state.withValue { _ = $0.connections.insert(connection.id) }
         logger.log(.debug, "connection \(connection.id) opened from \(connection.remoteAddress)")
         return true
     }
@@ -105,13 +101,13 @@ final class ProtocolTestCore: ServerConnectionCore {
     /// The test server has no descriptor limits of its own.
     func freeDescriptorsIfNeeded(context: LoopContext) {}
 
-    func connectionClosed(_ connection: Connection, error: NetworkError?) {
-        state.withLock { _ = $0.connections.remove(connection.id) }
+    func connectionClosed(_ connection: Connection, error: NetworkError?, sid: String?) {
+        state.withValue { _ = $0.connections.remove(connection.id) }
         logger.log(.debug, "connection \(connection.id) closed\(error.map { ": \($0)" } ?? "")")
     }
 
     /// `/engine.io/` (echo), `/socket.io/` (Socket.IO), their CORS preflights; anything else 404.
-    func handleRequest(_ request: HTTPRequest, pending: ServerCore.PendingRequest, context: LoopContext) -> ServerCore.RequestDisposition {
+    func handleRequest(_ request: HTTPRequest, pending: PendingRequest, context: LoopContext) {
         let head = request.head
         let application: Application
         switch head.path {
@@ -119,40 +115,42 @@ final class ProtocolTestCore: ServerConnectionCore {
         case "/socket.io/", "/socket.io": application = .socketIO
         default:
             let notFound = HTTPResponse.jsonError(status: 404, reason: "not found: \(head.path)", origin: pending.origin)
-            return head.isUpgradeRequest ? .rejectUpgrade(notFound) : .respond(notFound)
+            perform([.server(head.isUpgradeRequest ? .rejectUpgrade(pending, notFound) : .respond(pending, notFound))], context: context)
+            return
         }
         let isUpgrade = EngineIOHandshakeValidator.isWebSocketUpgrade(head)
         if head.method == "OPTIONS" && !isUpgrade {
-            return .respond(.preflight(for: head, origin: pending.origin))
+            perform([.server(.respond(pending, .preflight(for: head, origin: pending.origin)))], context: context)
+            return
         }
         var work = Work(now: now(context), currentRequest: pending)
-        let disposition: ServerCore.RequestDisposition = state.withLock { state in
+        let answer: ServerEffect? = state.withValue { state in
             let route = handshakeValidator.route(
                 head, isWebSocketUpgrade: isUpgrade, sessionTransport: { state.sessions[$0].map { $0.engineIO.transport } })
             switch route {
             case .error(let error):
                 var response = error.response(isWebSocketUpgrade: isUpgrade)
                 if !isUpgrade { HTTPResponse.appendCORS(to: &response.head.headers, origin: pending.origin) }
-                return isUpgrade ? .rejectUpgrade(response) : .respond(response)
+                return isUpgrade ? .rejectUpgrade(pending, response) : .respond(pending, response)
             case .unsupportedPollingMethod:
-                return .respond(EngineIORequestRoute.unsupportedPollingMethodResponse)
+                return .respond(pending, EngineIORequestRoute.unsupportedPollingMethodResponse)
             case .handshake(.polling):
                 openSession(application, transport: .polling, webSocket: nil, state: &state, work: &work)
-                return .pending(heldPollSID: nil)
+                return nil
             case .handshake(.webSocket), .upgrade:
                 do throws(WebSocketHandshakeError) {
                     let sid: String? = if case .upgrade(let sid) = route { sid } else { nil }
                     // The application of a new WebSocket-only session travels in its sid's place.
-                    return .upgrade(key: try WebSocketHandshake.validateUpgrade(head), sid: sid ?? Self.newSessionMarker(application))
+                    return .upgrade(pending, key: try WebSocketHandshake.validateUpgrade(head), sid: sid ?? Self.newSessionMarker(application))
                 } catch {
-                    return .rejectUpgrade(ServerCore.handshakeRejection(error))
+                    return .rejectUpgrade(pending, ServerState.handshakeRejection(error))
                 }
             case .poll(let sid):
                 guard let actions = state.sessions[sid]?.engineIO.onPollRequest(now: work.now) else {
-                    return .respond(EngineIORequestError.sessionIDUnknown.response(isWebSocketUpgrade: false))
+                    return .respond(pending, EngineIORequestError.sessionIDUnknown.response(isWebSocketUpgrade: false))
                 }
                 applyEngineIO(actions, sid: sid, state: &state, work: &work)
-                return .pending(heldPollSID: work.heldPollSID)
+                return nil
             case .post(let sid):
                 let body = request.body
                 let maxPayload = engineIOConfiguration.maxPayload
@@ -165,17 +163,17 @@ final class ProtocolTestCore: ServerConnectionCore {
                     actions = state.sessions[sid]?.engineIO.onPollDataMalformed(now: work.now)
                 }
                 guard let actions else {
-                    return .respond(EngineIORequestError.sessionIDUnknown.response(isWebSocketUpgrade: false))
+                    return .respond(pending, EngineIORequestError.sessionIDUnknown.response(isWebSocketUpgrade: false))
                 }
                 applyEngineIO(actions, sid: sid, state: &state, work: &work)
-                return .pending(heldPollSID: nil)
+                return nil
             }
         }
+        if let answer { work.effects.append(.server(answer)) }
         perform(work.effects, context: context)
-        return disposition
     }
 
-    /// Stands for "a new WebSocket-only session of this application" in `webSocketAttached(sid:…)`
+    /// Stands for "a new WebSocket-only session of this application" in `webSocketOpened(_:sid:…)`
     /// (no real sid contains a space).
     static func newSessionMarker(_ application: Application) -> String {
         application == .echo ? "new engine.io" : "new socket.io"
@@ -183,53 +181,53 @@ final class ProtocolTestCore: ServerConnectionCore {
 
     // MARK: WebSocket
 
-    func webSocketAttached(sid: String?, connection: ConnectionID, context: LoopContext) -> String? {
+    func webSocketOpened(_ endpoint: any WebSocketEndpoint, sid: String?, context: LoopContext) {
         var work = Work(now: now(context))
-        let attached: String? = state.withLock { state in
+        state.withValue { state in
             for application in [Application.echo, .socketIO] where sid == Self.newSessionMarker(application) {
-                return openSession(application, transport: .webSocket, webSocket: connection, state: &state, work: &work)
+                // Attached before the session's first frame is written.
+                work.effects.append(.server(.attachWebSocket(WebSocketReference(endpoint), sid: "")))
+                let opened = openSession(application, transport: .webSocket, webSocket: endpoint, state: &state, work: &work)
+                work.effects[0] = .server(.attachWebSocket(WebSocketReference(endpoint), sid: opened))
+                return
             }
             guard let sid, let actions = state.sessions[sid]?.engineIO.onWebSocketOpened(now: work.now),
                   !actions.contains(.rejectWebSocket)
             else {
-                work.effects.append(.closeWebSocket(connection, code: WebSocketCloseCode.normalClosure))
-                return nil
+                work.effects.append(.server(.closeWebSocket(WebSocketReference(endpoint), code: WebSocketCloseCode.normalClosure)))
+                return
             }
-            state.sessions[sid]?.webSocket = connection
+            state.sessions[sid]?.webSocket = endpoint
+            work.effects.append(.server(.attachWebSocket(WebSocketReference(endpoint), sid: sid)))
             applyEngineIO(actions, sid: sid, state: &state, work: &work)
-            return sid
         }
         perform(work.effects, context: context)
-        return attached
     }
 
-    func webSocketText(_ text: String, sid: String, connection: ConnectionID, context: LoopContext) {
-        let packet = try? EngineIOPacket.decode(text: text)
-        webSocketInput(packet, sid: sid, connection: connection, context: context)
-    }
-
-    func webSocketBinary(_ bytes: [UInt8], sid: String, connection: ConnectionID, context: LoopContext) {
-        webSocketInput(.binaryMessage(bytes), sid: sid, connection: connection, context: context)
-    }
-
-    func webSocketClosed(sid: String, connection: ConnectionID, context: LoopContext) {
+    func webSocketReceived(_ message: ServerState.WebSocketMessage, from endpoint: any WebSocketEndpoint, sid: String, context: LoopContext) {
         update(sid: sid, context: context) { record, now in
-            guard record.webSocket == connection else { return nil }
+            guard record.webSocket === endpoint else { return nil }
+            switch message {
+            case .text(let text):
+                guard let packet = try? EngineIOPacket.decode(text: text) else { return record.engineIO.onWebSocketMalformed(now: now) }
+                return record.engineIO.onWebSocketPacket(packet, now: now)
+            case .binary(let bytes):
+                return record.engineIO.onWebSocketPacket(.binaryMessage(bytes), now: now)
+            }
+        }
+    }
+
+    func webSocketClosed(_ endpoint: any WebSocketEndpoint, sid: String, context: LoopContext) {
+        update(sid: sid, context: context) { record, now in
+            guard record.webSocket === endpoint else { return nil }
             record.webSocket = nil
             return record.engineIO.onWebSocketClosed(now: now)
         }
     }
 
-    /// A decoded packet, or nil for a malformed one.
-    private func webSocketInput(_ packet: EngineIOPacket?, sid: String, connection: ConnectionID, context: LoopContext) {
-        update(sid: sid, context: context) { record, now in
-            guard record.webSocket == connection else { return nil }
-            guard let packet else { return record.engineIO.onWebSocketMalformed(now: now) }
-            return record.engineIO.onWebSocketPacket(packet, now: now)
-        }
-    }
-
-    func pollAborted(sid: String, request: ServerCore.PendingRequest, context: LoopContext) {
+    /// A held GET's connection closed: its session (a test server holds few) gets the poll back.
+    func requestAborted(_ request: PendingRequest, context: LoopContext) {
+        guard let sid = state.withValue({ state in state.sessions.first { $0.value.heldPoll == request }?.key }) else { return }
         update(sid: sid, context: context) { record, now in
             guard record.heldPoll == request else { return nil }
             record.heldPoll = nil
@@ -237,12 +235,12 @@ final class ProtocolTestCore: ServerConnectionCore {
         }
     }
 
-    /// Runs one Engine.IO input of a session under the lock, applies its actions, performs the effects.
+    /// Runs one Engine.IO input of a session, applies its actions, performs the effects.
     private func update(
         sid: String, context: LoopContext, _ input: (SessionRecord, EngineIOInstant) -> [EngineIOServerAction]?
     ) {
         var work = Work(now: now(context))
-        state.withLock { state in
+        state.withValue { state in
             guard let record = state.sessions[sid], let actions = input(record, work.now) else { return }
             applyEngineIO(actions, sid: sid, state: &state, work: &work)
         }
@@ -253,7 +251,7 @@ final class ProtocolTestCore: ServerConnectionCore {
 
     func timerFired(sid: String, namespace: String?, deadline: EngineIOInstant, context: LoopContext) {
         var work = Work(now: now(context))
-        state.withLock { state in
+        state.withValue { state in
             guard let record = state.sessions[sid] else { return }
             guard let namespace else {
                 guard record.engineIOTimerDeadline == deadline else { return }
@@ -274,7 +272,7 @@ final class ProtocolTestCore: ServerConnectionCore {
 
     func closeEverything(context: LoopContext) {
         var work = Work(now: now(context))
-        let connections: Set<ConnectionID> = state.withLock { state in
+        let connections: Set<ConnectionID> = state.withValue { state in
             for (sid, record) in state.sessions {
                 applyEngineIO(record.engineIO.close(reason: .forcedClose, now: work.now), sid: sid, state: &state, work: &work)
                 if state.sessions[sid] != nil { closeSessionNow(sid: sid, reason: .forcedClose, state: &state, work: &work) }

@@ -36,11 +36,11 @@ public final class ProtocolTestServer: Sendable {
         limits.engineIOMaxPayload = maxPayload
         let configuration = ServerConfiguration(
             host: host, port: port, pingInterval: pingInterval, pingTimeout: pingTimeout, limits: limits, logLevel: logLevel)
+        let loop = try EventLoop(configuration: NetworkConfiguration(), name: "protocol-test-server")
         let core = ProtocolTestCore(
             configuration: configuration,
             socketIOConfiguration: SocketIOServerConfiguration(maxAttachments: limits.socketIOMaxAttachments, connectTimeout: connectTimeout),
-            namespaces: namespaces)
-        let loop = try EventLoop(configuration: NetworkConfiguration(), name: "protocol-test-server")
+            namespaces: namespaces, loop: loop)
         let outcome = Mutex<Result<Int, NetworkError>>(.failure(.loopShutDown))
         let done = DispatchSemaphore(value: 0)
         let isAccepted = loop.execute { context in

@@ -94,7 +94,11 @@ public final class ReferenceServer: Sendable {
                     let milliseconds = Double(duration.components.seconds) * 1e3 + Double(duration.components.attoseconds) / 1e15
                     logger.log(.warning, key: "slow commit", "slow commit: \(String(format: "%.1f", milliseconds)) ms for \(messages) message(s); their answers and deliveries waited for it (usually the disk's fsync)")
                 },
-                otherNodeCommitted: { message in core.commitInbox.withLock { $0.append((.otherNode, .success(message), ContinuousClock.now)) } })
+                otherNodeCommitted: { message in
+                    // Inside the completions above, on the loop (none is left to tell once the loop is gone).
+                    guard loop.isInLoopThread else { return }
+                    core.commitInbox.value.append(.otherNode(message))
+                })
             if let makeStore = configuration.hooks.makeStore {
                 store = try makeStore(configuration.databasePath, storeConfiguration)
             } else if let url = configuration.postgresURL {

@@ -5,23 +5,25 @@ import WireCodecs
 /// application behind them: the messenger's `ServerCore`, or the protocol test server's
 /// `ProtocolTestCore` (Engine.IO echo and Socket.IO namespaces for the official suites).
 ///
-/// Every method runs on the loop thread, like `ServerCore`'s.
+/// Every method runs on the loop thread. Answers come back through the handlers themselves: a
+/// `PendingRequest` carries its `HTTPResponder`, a WebSocket is its own `WebSocketEndpoint`.
 protocol ServerConnectionCore: AnyObject, Sendable {
     /// Limits, timeouts and hooks the handlers read (`limits`, `requestHeadTimeout`, `idleTimeout`,
     /// `allowedOrigins`, `hooks.request`/`response`/`incomingHTTPBytes`/`incomingWebSocketBytes`).
     var configuration: ServerConfiguration { get }
     var logger: ServerLogger { get }
     /// False: the connection is over a limit (per-IP cap) and is answered 503 and closed.
-    func connectionOpened(_ connection: Connection) -> Bool
+    func connectionOpened(_ connection: Connection, handler: HTTPConnectionHandler) -> Bool
     /// Above the descriptor high-water mark, closes the oldest idle connections (README "Operating").
     func freeDescriptorsIfNeeded(context: LoopContext)
-    func connectionClosed(_ connection: Connection, error: NetworkError?)
-    func handleRequest(_ request: HTTPRequest, pending: ServerCore.PendingRequest, context: LoopContext) -> ServerCore.RequestDisposition
-    func pollAborted(sid: String, request: ServerCore.PendingRequest, context: LoopContext)
-    func webSocketAttached(sid: String?, connection: ConnectionID, context: LoopContext) -> String?
-    func webSocketText(_ text: String, sid: String, connection: ConnectionID, context: LoopContext)
-    func webSocketBinary(_ bytes: [UInt8], sid: String, connection: ConnectionID, context: LoopContext)
-    func webSocketClosed(sid: String, connection: ConnectionID, context: LoopContext)
+    /// `sid`: the session the connection's WebSocket carried, if any.
+    func connectionClosed(_ connection: Connection, error: NetworkError?, sid: String?)
+    /// A request to answer through `pending.responder` (now or later).
+    func handleRequest(_ request: HTTPRequest, pending: PendingRequest, context: LoopContext)
+    /// The connection of an unanswered request closed.
+    func requestAborted(_ request: PendingRequest, context: LoopContext)
+    /// A WebSocket answered 101; `sid` nil asks for a new WebSocket-only session.
+    func webSocketOpened(_ endpoint: any WebSocketEndpoint, sid: String?, context: LoopContext)
+    func webSocketReceived(_ message: ServerState.WebSocketMessage, from endpoint: any WebSocketEndpoint, sid: String, context: LoopContext)
+    func webSocketClosed(_ endpoint: any WebSocketEndpoint, sid: String, context: LoopContext)
 }
-
-extension ServerCore: ServerConnectionCore {}

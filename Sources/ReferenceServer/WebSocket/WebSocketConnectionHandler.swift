@@ -7,16 +7,20 @@ import WireCodecs
 /// RFC 6455 §5 (framing; client frames must be masked), §5.5 (control frames), §7 (closing).
 /// A protocol error closes with the error's code (1002, 1007, 1009); a message over `maxPayload`
 /// closes with 1009 (Spec TRANSPORT-6, ROBUST-5). Only this connection is affected.
-final class WebSocketConnectionHandler: ConnectionHandler {
+final class WebSocketConnectionHandler: ConnectionHandler, WebSocketEndpoint {
     private let core: any ServerConnectionCore
     private var parser: WebSocketMessageParser
     /// The Engine.IO session this WebSocket carries; nil when it was refused.
     private(set) var sid: String?
     private var isClosing = false
-    private var hasLoggedOpen = false
+    let connection: ConnectionID
+    /// The connection this handler serves (weak: the connection owns its handler).
+    private weak var servedConnection: Connection?
 
-    init(core: any ServerConnectionCore, limits: WireLimits) {
+    init(core: any ServerConnectionCore, connection: Connection, limits: WireLimits) {
         self.core = core
+        self.connection = connection.id
+        self.servedConnection = connection
         var parserLimits = limits
         let maxPayload = limits.engineIOMaxPayload
         parserLimits.webSocketMaxMessageSize = min(limits.webSocketMaxMessageSize, maxPayload)
@@ -26,8 +30,21 @@ final class WebSocketConnectionHandler: ConnectionHandler {
 
     /// Joins the WebSocket to a session (a new one when `sid` is nil) right after the 101.
     func attach(_ connection: Connection, sid: String?) {
-        self.sid = core.webSocketAttached(sid: sid, connection: connection.id, context: connection.context)
+        core.webSocketOpened(self, sid: sid, context: connection.context)
         core.logger.log(.debug, "connection \(connection.id) upgraded to WebSocket for session \(self.sid ?? "-")")
+    }
+
+    func attached(to sid: String) {
+        self.sid = sid
+    }
+
+    func write(_ frame: [UInt8]) {
+        servedConnection?.write(frame)
+    }
+
+    func close(code: UInt16) {
+        guard let servedConnection else { return }
+        close(servedConnection, code: code)
     }
 
     func connectionDidRead(_ connection: Connection, _ bytes: UnsafeRawBufferPointer) {
@@ -55,10 +72,10 @@ final class WebSocketConnectionHandler: ConnectionHandler {
         switch message {
         case .text(let text):
             guard let sid else { return }
-            core.webSocketText(text, sid: sid, connection: connection.id, context: connection.context)
+            core.webSocketReceived(.text(text), from: self, sid: sid, context: connection.context)
         case .binary(let bytes):
             guard let sid else { return }
-            core.webSocketBinary(bytes, sid: sid, connection: connection.id, context: connection.context)
+            core.webSocketReceived(.binary(bytes), from: self, sid: sid, context: connection.context)
         case .ping(let data):
             var frame: [UInt8] = []
             WebSocketFrame.appendPong(data, to: &frame)
@@ -72,19 +89,19 @@ final class WebSocketConnectionHandler: ConnectionHandler {
     }
 
     /// Sends a close frame, closes once it is flushed, and tells the session (once).
-    func close(_ connection: Connection, code: UInt16) {
+    private func close(_ connection: Connection, code: UInt16) {
         guard !isClosing else { return }
         isClosing = true
         var frame: [UInt8] = []
         WebSocketFrame.appendClose(code: WebSocketCloseCode.isValidOnWire(code) ? code : WebSocketCloseCode.normalClosure, to: &frame)
         connection.write(frame)
         connection.closeAfterFlush()
-        if let sid { core.webSocketClosed(sid: sid, connection: connection.id, context: connection.context) }
+        if let sid { core.webSocketClosed(self, sid: sid, context: connection.context) }
     }
 
     func connectionDidClose(_ connection: Connection, error: NetworkError?) {
         isClosing = true
-        if let sid { core.webSocketClosed(sid: sid, connection: connection.id, context: connection.context) }
-        core.connectionClosed(connection, error: error)
+        if let sid { core.webSocketClosed(self, sid: sid, context: connection.context) }
+        core.connectionClosed(connection, error: error, sid: sid)
     }
 }
