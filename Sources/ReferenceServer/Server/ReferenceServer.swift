@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation  // String(format:) in the slow-commit warning
 import MessageStore
 import NetworkCore
 import Synchronization
