@@ -40,11 +40,8 @@ final class ServerCore: Sendable {
 
     /// One Engine.IO session with its Socket.IO layer and transport bindings.
     ///
-    /// A class, so `state.sessions[sid]?.engineIO.send(…)` mutates the record where it lives: with a
-    /// struct of this size (over 400 bytes), every such mutation went through the dictionary's
-    /// `modify` accessor, which moved the record out and back and allocated three coroutine frames
-    /// (one of 2.6 KiB), several times per message and session. The state machines it holds stay
-    /// structs. Confined to `ServerCore.state`'s lock, like everything in `State`.
+    /// A class, so the per-message mutations happen in place, not through the dictionary's `modify`
+    /// (BENCHMARKS.md, "Shapes chosen for speed"). Confined to `ServerCore.state`'s lock, like everything in `State`.
     final class SessionRecord {
         var engineIO: EngineIOServerSession
         var socketIO: SocketIOServerSession
