@@ -5,7 +5,8 @@ import PackageDescription
 //   WireCodecs (pure, no I/O)        NetworkCore (epoll, sockets)      MessageStore (SQLite, PostgreSQL)
 //          \_____________________________|_____________________________/
 //                  ReferenceServer                ConformanceKit (codecs + core only)
-//                  reference-server (exe)         conform (exe; embeds ReferenceServer for the self-check)
+//                         |                       MessengerBench (the load generator; a few of the kit's names)
+//                  reference-server (exe)         conform (exe; embeds ReferenceServer for the self-check; `conform bench` fronts MessengerBench)
 //                  protocol-test-server (exe; the official Socket.IO suites' test server, no messenger)
 let package = Package(
     name: "MessengerProtocol",
@@ -14,6 +15,7 @@ let package = Package(
         .executable(name: "reference-server", targets: ["reference-server"]),
         .executable(name: "protocol-test-server", targets: ["protocol-test-server"]),
         .library(name: "ConformanceKit", targets: ["ConformanceKit"]),
+        .library(name: "MessengerBench", targets: ["MessengerBench"]),
         .library(name: "ReferenceServer", targets: ["ReferenceServer"]),
         .library(name: "WireCodecs", targets: ["WireCodecs"]),
     ],
@@ -39,9 +41,11 @@ let package = Package(
         .executableTarget(
             name: "protocol-test-server", dependencies: ["ReferenceServer", "NetworkCore"], path: "Sources/protocol-test-server"),
         .target(name: "ConformanceKit", dependencies: ["WireCodecs", "NetworkCore", "CLinux"], path: "Sources/ConformanceKit"),
+        // The bench (`conform bench`): its own loop, client, ledger, options and report.
+        .target(name: "MessengerBench", dependencies: ["ConformanceKit", "WireCodecs", "NetworkCore"], path: "Sources/MessengerBench"),
         .executableTarget(
             name: "conform",
-            dependencies: ["ConformanceKit", "ReferenceServer"],
+            dependencies: ["ConformanceKit", "MessengerBench", "ReferenceServer"],
             path: "Sources/conform"
         ),
         .testTarget(name: "WireCodecsTests", dependencies: ["WireCodecs"], path: "Tests/WireCodecsTests"),
@@ -57,10 +61,15 @@ let package = Package(
             dependencies: ["ConformanceKit", "ReferenceServer", "WireCodecs", "MessageStore", "PostgreSQLTestServer"],
             path: "Tests/ConformanceKitTests"
         ),
+        .testTarget(
+            name: "MessengerBenchTests",
+            dependencies: ["MessengerBench", "ConformanceKit", "ReferenceServer", "MessageStore", "PostgreSQLTestServer"],
+            path: "Tests/MessengerBenchTests"
+        ),
         // Deliberately broken servers: the reference server with one fault injected through `ServerHooks`.
         .testTarget(
             name: "MutantTests",
-            dependencies: ["ConformanceKit", "ReferenceServer", "MessageStore", "WireCodecs", "PostgreSQLTestServer"],
+            dependencies: ["ConformanceKit", "MessengerBench", "ReferenceServer", "MessageStore", "WireCodecs", "PostgreSQLTestServer"],
             path: "Tests/MutantTests"
         ),
     ],

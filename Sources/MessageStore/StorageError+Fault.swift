@@ -13,8 +13,9 @@ extension StorageError {
         case .database(let error):
             return Self.faultSummaries[error.primaryCode] != nil
         case .postgreSQL(let error):
-            // An unreachable PostgreSQL server (or a connection lost mid-batch) is a storage condition.
-            return error.isConnectionFailure
+            // An unreachable or silent PostgreSQL server (or a connection lost mid-batch), a commit lock
+            // held past `lock_timeout`, a statement past `statement_timeout`: storage conditions.
+            return error.isConnectionFailure || error.isTimeout
         case .journalModeNotWAL, .unsupportedSchemaVersion:
             return false
         }
@@ -28,6 +29,7 @@ extension StorageError {
         case .database(let error):
             return Self.faultSummaries[error.primaryCode] ?? "internal storage error"
         case .postgreSQL(let error):
+            if error.isTimeout { return "the database is busy" }
             return error.isConnectionFailure ? "the database is unavailable" : "internal storage error"
         case .journalModeNotWAL, .unsupportedSchemaVersion:
             return "the database cannot be used"

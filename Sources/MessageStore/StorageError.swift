@@ -15,7 +15,7 @@ public enum StorageError: Error, Sendable, Hashable, CustomStringConvertible {
     public var isUnavailable: Bool {
         switch self {
         case .closed: true
-        case .postgreSQL(let error): error.isConnectionFailure
+        case .postgreSQL(let error): error.isConnectionFailure || error.isTimeout
         case .database, .journalModeNotWAL, .unsupportedSchemaVersion: false
         }
     }

@@ -29,6 +29,27 @@ public struct StoreConfiguration: Sendable {
     public var minReconnectDelay: Duration
     /// A shared store only: the longest wait between reconnection attempts. Default 5 s.
     public var maxReconnectDelay: Duration
+    /// A shared store only: the longest wait to open a connection, TCP and startup included (libpq
+    /// `connect_timeout`, in whole seconds, at least 2 as libpq requires). Default 5 s.
+    public var connectTimeout: Duration
+    /// A shared store only: how long a transaction waits for a lock, the commit lock above all, before it
+    /// fails and its POSTs are answered 503 (PostgreSQL `lock_timeout`, set on every connection): a node
+    /// or a session holding the lock forever cannot stall the others' commits forever. Default 2 s.
+    public var lockTimeout: Duration
+    /// A shared store only: the longest the database works on one statement before cancelling it
+    /// (PostgreSQL `statement_timeout`, set on every connection). Default 5 s.
+    public var statementTimeout: Duration
+    /// A shared store only: the longest wait for the database's answer to one statement, measured by the
+    /// node (a server that stopped answering without closing the connection: a stopped process, a network
+    /// partition, which no server-side timeout ends); past it the connection is dropped and the batch
+    /// answered 503 (its outcome unknown if it was the COMMIT: docs/cluster.md). Keep it above
+    /// `statementTimeout` and `lockTimeout`, so the database's own limits normally fire first and keep the
+    /// connection. Over TCP it is also libpq's `tcp_user_timeout`. Default 10 s.
+    public var answerTimeout: Duration
+    /// A shared store only, over TCP: idle time before the first keepalive probe and between probes,
+    /// three probes (libpq `keepalives_idle`, `keepalives_interval`, `keepalives_count = 3`), so a peer that
+    /// vanished is noticed by an idle connection too (the listener's). Default 5 s.
+    public var keepaliveInterval: Duration
 
     public init(
         maxBatchSize: Int = 512,
@@ -39,7 +60,12 @@ public struct StoreConfiguration: Sendable {
         reportSlowCommit: @escaping @Sendable (_ duration: Duration, _ messages: Int) -> Void = { _, _ in },
         otherNodeCommitted: @escaping @Sendable (_ message: StoredMessage) -> Void = { _ in },
         minReconnectDelay: Duration = .milliseconds(100),
-        maxReconnectDelay: Duration = .seconds(5)
+        maxReconnectDelay: Duration = .seconds(5),
+        connectTimeout: Duration = .seconds(5),
+        lockTimeout: Duration = .seconds(2),
+        statementTimeout: Duration = .seconds(5),
+        answerTimeout: Duration = .seconds(10),
+        keepaliveInterval: Duration = .seconds(5)
     ) {
         self.maxBatchSize = max(1, maxBatchSize)
         self.busyTimeoutMilliseconds = busyTimeoutMilliseconds
@@ -50,6 +76,11 @@ public struct StoreConfiguration: Sendable {
         self.otherNodeCommitted = otherNodeCommitted
         self.minReconnectDelay = minReconnectDelay
         self.maxReconnectDelay = max(minReconnectDelay, maxReconnectDelay)
+        self.connectTimeout = connectTimeout
+        self.lockTimeout = lockTimeout
+        self.statementTimeout = statementTimeout
+        self.answerTimeout = answerTimeout
+        self.keepaliveInterval = keepaliveInterval
     }
 
     /// The defaults.

@@ -116,6 +116,7 @@ public final class Listener {
             if accepted < 0 || reserveDescriptor < 0 { break }
         }
         connectionsShed += answered
+        context.connectionsAnsweredFromReserve += answered
         failureEpisode?.answered += answered
     }
 

@@ -26,6 +26,9 @@ public final class LoopContext {
     public private(set) var now: ContinuousClock.Instant
     /// Whether the loop is shutting down: new listeners throw, new connects fail, timers are ignored.
     public private(set) var isShuttingDown = false
+    /// Clients accepted with the reserve descriptor, answered and closed at once because the process had
+    /// no descriptor left (`NetworkConfiguration.descriptorReserveAnswer`), on every listener of this loop.
+    public internal(set) var connectionsAnsweredFromReserve = 0
     /// Bytes received from and sent to this loop's connections since it started (for metrics).
     public internal(set) var bytesReceived = 0
     public internal(set) var bytesSent = 0

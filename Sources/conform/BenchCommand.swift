@@ -1,10 +1,12 @@
 import ConformanceKit
 import Foundation
+import MessengerBench
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// `conform bench [URL] [options]`: runs the bench workloads against URL, or against the embedded
+/// `conform bench [URL | --node URL …] [options]`: runs the bench workloads against URL, against the
+/// nodes of one deployment (sessions and POSTs spread over them), or against the embedded
 /// reference server started as a child process (its pid known, so RSS and CPU are measured), prints
 /// progress and the table, writes `--json`, exits 0 correct, 1 failed, 2 inconclusive, 64 usage.
 func runBench(_ arguments: [String]) async -> Never {
@@ -25,7 +27,7 @@ func runBench(_ arguments: [String]) async -> Never {
     var serverProcessID = options.serverProcessID
     var embedded: ChildProcess?
     var directory: String?
-    if options.targetURL == nil {
+    if options.targetURL == nil && options.nodes.isEmpty {
         do {
             let (child, url, folder) = try await EmbeddedReference.startForBench()
             embedded = child
@@ -38,9 +40,10 @@ func runBench(_ arguments: [String]) async -> Never {
         }
     }
     let isQuiet = options.isQuiet
-    print("conform bench: \(baseURL)\(serverProcessID.map { " (server pid \($0))" } ?? "")")
+    let baseURLs = options.nodes.isEmpty ? [baseURL] : options.nodes
+    print("conform bench: \(baseURLs.joined(separator: " "))\(serverProcessID.map { " (server pid \($0))" } ?? "")")
     fflush(nil)
-    let runner = BenchRunner(options: options, baseURL: baseURL, serverProcessID: serverProcessID) { line in
+    let runner = BenchRunner(options: options, baseURLs: baseURLs, serverProcessID: serverProcessID) { line in
         guard !isQuiet else { return }
         print(line)
         fflush(nil)

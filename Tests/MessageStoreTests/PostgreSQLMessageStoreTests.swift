@@ -32,6 +32,17 @@ private final class NodeRecorder: Sendable {
         }
     }
 
+    /// Submits `message` every 100 ms until it is accepted or 10 s passed (the store reconnecting).
+    func submitOnceAccepted(_ message: NewMessage, to store: PostgreSQLMessageStore) async -> Result<StoredMessage, StorageError> {
+        var result: Result<StoredMessage, StorageError> = .failure(.closed)
+        let deadline = Date().addingTimeInterval(10)
+        repeat {
+            try? await Task.sleep(for: .milliseconds(100))
+            result = await submit(message, to: store)
+        } while result.failure != nil && Date() < deadline
+        return result
+    }
+
     /// Waits up to `seconds` for `count` deliveries.
     func waitFor(_ count: Int, seconds: Double = 10) async {
         let deadline = Date().addingTimeInterval(seconds)
@@ -138,12 +149,7 @@ struct PostgreSQLMessageStoreTests {
             let failed = await node.submit(NewMessage(sender: "a", receiver: "b", content: "lost"), to: store)
             #expect(failed.failure?.isUnavailable == true)
             try server.start()
-            var resumed: Result<StoredMessage, StorageError> = .failure(.closed)
-            let deadline = Date().addingTimeInterval(10)
-            repeat {
-                try await Task.sleep(for: .milliseconds(100))
-                resumed = await node.submit(NewMessage(sender: "a", receiver: "b", content: "2"), to: store)
-            } while resumed.failure != nil && Date() < deadline
+            let resumed = await node.submitOnceAccepted(NewMessage(sender: "a", receiver: "b", content: "2"), to: store)
             #expect(resumed.failure == nil)
             _ = try await other.submit(NewMessage(sender: "a", receiver: "b", content: "3"), to: otherStore).get()
             await node.waitFor(3)
@@ -153,6 +159,94 @@ struct PostgreSQLMessageStoreTests {
             #expect(node.ids == history.map(\.id))
             #expect(other.ids == history.map(\.id))
         }
+    }
+
+    /// A database that accepted the writer's connection and then went silent (its backend and the
+    /// postmaster stopped with SIGSTOP: no server-side timeout can fire) fails the batch within the
+    /// answer timeout plus the connect timeout, as unavailable; once it runs again the writer reconnects
+    /// and commits, and the silent batch was never stored.
+    @Test func silentDatabaseFailsTheBatchInBoundedTimeThenResumes() async throws {
+        try await withThrowawayPostgreSQL(isPrivate: true) { server in
+            let url = try server.makeDatabase()
+            let node = NodeRecorder()
+            var configuration = node.configuration()
+            configuration.answerTimeout = .milliseconds(500)
+            configuration.connectTimeout = .seconds(2)
+            let store = try PostgreSQLMessageStore(url: url, configuration: configuration)
+            defer { store.close() }
+            _ = try await node.submit(NewMessage(sender: "a", receiver: "b", content: "1"), to: store).get()
+            let pids = try [server.postmasterProcessID()] + server.psql(
+                "SELECT pid FROM pg_stat_activity WHERE application_name = '\(PostgreSQLMessageStore.writerRole)'"
+            ).split(separator: "\n").compactMap { Int32($0) }
+            try #require(pids.count == 2, "the postmaster and the writer's backend: \(pids)")
+            for pid in pids { kill(pid, SIGSTOP) }
+            let started = ContinuousClock.now
+            let silent = await node.submit(NewMessage(sender: "a", receiver: "b", content: "silent"), to: store)
+            let waited = ContinuousClock.now - started
+            for pid in pids { kill(pid, SIGCONT) }
+            #expect(silent.failure?.isUnavailable == true, "\(silent)")
+            #expect(silent.failure?.isStorageFault == true)
+            #expect(waited < .seconds(5), "bounded by the answer and connect timeouts: \(waited)")
+            let resumed = await node.submitOnceAccepted(NewMessage(sender: "a", receiver: "b", content: "2"), to: store)
+            #expect(resumed.failure == nil)
+            await node.waitFor(2)
+            #expect(try store.history(for: "b").map(\.content) == ["1", "2"])
+        }
+    }
+
+    /// Another session holds the commit lock: the batch fails once `lock_timeout` passes, as a storage
+    /// fault (503), not after a wait without limit; after the release the next batch commits.
+    @Test func commitLockHeldElsewhereFailsTheBatchAfterLockTimeout() async throws {
+        try await withThrowawayPostgreSQL { server in
+            let url = try server.makeDatabase()
+            let node = NodeRecorder()
+            var configuration = node.configuration()
+            configuration.lockTimeout = .milliseconds(300)
+            let store = try PostgreSQLMessageStore(url: url, configuration: configuration)
+            defer { store.close() }
+            let holder = try PostgreSQLConnection(url: url)
+            defer { holder.close() }
+            try holder.execute("SELECT pg_advisory_lock(\(PostgreSQLSchema.commitLockKey))")
+            let started = ContinuousClock.now
+            let refused = await node.submit(NewMessage(sender: "a", receiver: "b", content: "refused"), to: store)
+            let waited = ContinuousClock.now - started
+            guard case .failure(.postgreSQL(let error)) = refused else {
+                Issue.record("expected a PostgreSQL failure, got \(refused)")
+                return
+            }
+            #expect(error.isTimeout && error.sqlState == "55P03", "\(error)")
+            #expect(refused.failure?.isStorageFault == true)
+            #expect(refused.failure?.summary == "the database is busy")
+            #expect(waited >= .milliseconds(250) && waited < .seconds(3), "\(waited)")
+            try holder.execute("SELECT pg_advisory_unlock(\(PostgreSQLSchema.commitLockKey))")
+            _ = try await node.submit(NewMessage(sender: "a", receiver: "b", content: "after"), to: store).get()
+            #expect(try store.history(for: "b").map(\.content) == ["after"])
+        }
+    }
+
+    /// A server that accepts the TCP connection and never answers the startup packet: opening a
+    /// connection fails after `connect_timeout`, not never.
+    @Test func connectingToASilentServerTimesOut() throws {
+        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(listener) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, length) == 0 && listen(listener, 4) == 0 && getsockname(listener, $0, &length) == 0 }
+        }
+        try #require(bound)
+        let port = UInt16(bigEndian: address.sin_port)
+        var configuration = StoreConfiguration()
+        configuration.connectTimeout = .seconds(2)
+        let started = ContinuousClock.now
+        #expect(throws: PostgreSQLError.self) {
+            _ = try PostgreSQLReconnectingConnection.open(
+                url: "postgresql://postgres@127.0.0.1:\(port)/postgres?sslmode=disable", configuration: configuration, role: "test")
+        }
+        let waited = ContinuousClock.now - started
+        #expect(waited >= .milliseconds(1_500) && waited < .seconds(5), "\(waited)")
     }
 
     @Test func refusesASchemaNewerThanItKnows() async throws {

@@ -1,5 +1,6 @@
 import ConformanceKit
 import Foundation
+import MessengerBench
 import Testing
 
 /// The `conform --html` page of a real failing run, looked at in a real browser: the catalogue runs

@@ -1,11 +1,12 @@
 import Foundation
+import ConformanceKit
 import ReferenceServer
 import WireCodecs
 
 /// The crashes of the advisories the kit checks (`AdvisoryScenarios`): a Node server whose process dies
 /// on the crafted input drops every session, modelled by closing every session seen so far.
 enum AdvisoryMutants {
-    static let all: [Mutant] = [socketIOParserCrash, reservedBitsCrash, headerFloodCrash, prototypeSIDCrash]
+    static let all: [Mutant] = [socketIOParserCrash, reservedBitsCrash, headerFloodCrash, chunkSizeTruncated, prototypeSIDCrash]
 
     static let socketIOParserCrash = Mutant(
         "socketio-parser-crash",
@@ -49,6 +50,24 @@ enum AdvisoryMutants {
         hooks.response = { request, response in
             if request == nil, response.head.status == 431 { poison.poison(sparing: "") }
             return response
+        }
+        return hooks
+    }
+
+    static let chunkSizeTruncated = Mutant(
+        "chunk-size-truncated",
+        fault: "keeps the low bits of a chunk size that does not fit (oven-sh/bun#26931): the rest of the chunk is read as a request of its own",
+        breaks: ["ROBUST-4"], fails: ["robustness/advisory-chunk-sizes"]
+    ) { _ in
+        var hooks = ServerHooks()
+        // What a 32- or 64-bit size variable keeps of the kit's two sizes (2^32 + 5, 2^84 + 5): 5.
+        let oversized = [AdvisoryScenarios.chunkSizeBeyond32Bits, AdvisoryScenarios.chunkSizeBeyond64Bits].map { Array("\r\n\($0)\r\n".utf8) }
+        hooks.incomingHTTPBytes = { bytes in
+            var bytes = bytes
+            for size in oversized {
+                if let range = bytes.firstRange(of: size) { bytes.replaceSubrange(range, with: Array("\r\n5\r\n".utf8)) }
+            }
+            return bytes
         }
         return hooks
     }

@@ -16,7 +16,7 @@ enum TransportMutants {
 
     static let connectWithoutSID = Mutant(
         "connect-without-sid", fault: "answers CONNECT with a bare 40 (the Socket.IO v4 answer), no sid", breaks: ["TRANSPORT-1"],
-        fails: ["robustness/advisory-header-floods", "robustness/advisory-aborted-requests", "transport/connect-namespace", "transport/max-payload", "join/basic", "once/after-history", "robustness/malformed-http"],
+        fails: ["robustness/advisory-header-floods", "robustness/advisory-chunk-sizes", "robustness/advisory-aborted-requests", "transport/connect-namespace", "transport/max-payload", "join/basic", "once/after-history", "robustness/malformed-http"],
         skips: ["transport/version-on-every-request"] + SkipSets.afterJoinBasic + SkipSets.afterWebSocketOnly + SkipSets.transports + ["transport/max-payload-413"]
     ) { _ in
         var hooks = ServerHooks()
@@ -30,7 +30,7 @@ enum TransportMutants {
     static let refuseWebSocketSessions = Mutant(
         "refuse-websocket-sessions", fault: "refuses sessions opened directly on WebSocket (polling first, as old clients did)",
         breaks: ["TRANSPORT-2", "TRANSPORT-1"],
-        fails: ["robustness/advisory-header-floods", "robustness/advisory-aborted-requests", "transport/connect-namespace", "transport/open-packet", "join/basic", "once/after-history", "robustness/malformed-http"],
+        fails: ["robustness/advisory-header-floods", "robustness/advisory-chunk-sizes", "robustness/advisory-aborted-requests", "transport/connect-namespace", "transport/open-packet", "join/basic", "once/after-history", "robustness/malformed-http"],
         skips: ["transport/version-on-every-request"] + SkipSets.afterJoinBasic + SkipSets.afterWebSocketOnly + SkipSets.transports + ["transport/max-payload", "transport/max-payload-413"]
     ) { _ in
         var hooks = ServerHooks()
@@ -62,7 +62,7 @@ enum TransportMutants {
     static let webSocketOnlyDropsEvents = Mutant(
         "websocket-only-drops-events", fault: "on a session opened directly on WebSocket, handles CONNECT but drops the client's events",
         breaks: ["TRANSPORT-2"],
-        fails: ["transport/version-on-every-request", "robustness/advisory-header-floods", "robustness/advisory-aborted-requests", "transport/websocket-only", "join/basic", "once/after-history", "transport/max-payload", "robustness/malformed-http"],
+        fails: ["transport/version-on-every-request", "robustness/advisory-header-floods", "robustness/advisory-chunk-sizes", "robustness/advisory-aborted-requests", "transport/websocket-only", "join/basic", "once/after-history", "transport/max-payload", "robustness/malformed-http"],
         skips: SkipSets.afterJoinBasic + SkipSets.afterWebSocketOnly + ["transport/max-payload-413"]
     ) { _ in droppingEvents(onPolled: false) }
 

@@ -92,6 +92,15 @@ public final class ThrowawayPostgreSQL: Sendable {
         try run("pg_ctl", ["-D", directory + "/data", "-m", mode, "-w", "-t", "60", "stop"])
     }
 
+    /// The postmaster's process id (the first line of `data/postmaster.pid`).
+    public func postmasterProcessID() throws -> Int32 {
+        let text = try String(contentsOfFile: directory + "/data/postmaster.pid", encoding: .utf8)
+        guard let line = text.split(separator: "\n").first, let pid = Int32(line.trimmingCharacters(in: .whitespaces)) else {
+            throw Unavailable(description: "no process id in \(directory)/data/postmaster.pid")
+        }
+        return pid
+    }
+
     /// A shell command that restarts this server (`pg_ctl restart -m fast`, as `postgres` when root), for
     /// `conform --database-restart-command`.
     public func restartCommand() -> String {

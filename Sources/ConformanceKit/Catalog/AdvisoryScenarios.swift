@@ -5,7 +5,7 @@ import WireCodecs
 /// title), then checks that a bystander session is still served and that a new session works.
 /// `conform --filter robustness` tells a server author which advisories their stack still has.
 public enum AdvisoryScenarios {
-    public static let all: [Scenario] = [socketIOParser, webSocketReservedBits, headerFloods, abortedRequests]
+    public static let all: [Scenario] = [socketIOParser, webSocketReservedBits, headerFloods, chunkSizes, abortedRequests]
 
     /// Sends each text on a fresh WebSocket session and lets it close or not.
     static func sendOnFreshSessions(_ context: ScenarioContext, _ texts: [String]) async throws {
@@ -98,6 +98,66 @@ public enum AdvisoryScenarios {
         }
         try await context.expectDelivery(to: bystander, user: user, after: "header floods", requirement: "ROBUST-4")
         try await context.probeLiveness(after: "header floods", requirement: "ROBUST-4")
+    }
+
+    /// HTTP/1.1 chunk sizes past 32 and 64 bits (RFC 9112 §7.1): a parser that truncates or wraps the
+    /// size (Bun's 32-bit `chunkSize()`, oven-sh/bun#26931) reads a few bytes as the chunk and the rest
+    /// as a request of its own, which a proxy in front never saw: request smuggling. The size must be
+    /// refused (4xx, or a closed connection) or waited on, never taken for a small one; the request
+    /// hidden after the chunk must never be answered.
+    static let chunkSizes = Scenario(
+        id: "robustness/advisory-chunk-sizes",
+        title: "Chunk sizes past 32 and 64 bits are refused, not truncated: nothing is smuggled (oven-sh/bun#26931)",
+        area: .robustness, requirements: ["ROBUST-4"], transports: [.http]
+    ) { context in
+        let (bystander, user) = try await context.bystander()
+        let hidden = "GET /socket.io/?EIO=4&transport=polling&kit-smuggled=1 HTTP/1.1\r\nHost: kit\r\n\r\n"
+        let head = "POST /messages HTTP/1.1\r\nHost: kit\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+        let sizes: [(String, String)] = [
+            ("a chunk size of 2^32 + 5 (0x100000005)", chunkSizeBeyond32Bits),
+            ("a chunk size of 2^84 + 5, past 64 bits", chunkSizeBeyond64Bits),
+        ]
+        for (what, size) in sizes {
+            let raw = try await context.rawConnection(context.label("chunked"))
+            await raw.send(Array((head + size + "\r\n{\"a\":\r\n0\r\n\r\n" + hidden).utf8))
+            let answers = await readAnswers(raw, methods: ["POST", "GET"], within: context.timeout(.seconds(2)))
+            raw.close()
+            if let first = answers.first, first.head.status < 400 {
+                try context.fail(expected: ["a 4xx, a closed connection or no answer yet for \(what)"], actual: "status \(first.head.status)")
+            }
+            if answers.count > 1 {
+                try context.fail(
+                    expected: ["no answer to the request hidden after the chunk (\(what))"],
+                    actual: "answered it with status \(answers[1].head.status): the chunk size was truncated")
+            }
+        }
+        try await context.expectDelivery(to: bystander, user: user, after: "oversized chunk sizes", requirement: "ROBUST-4")
+        try await context.probeLiveness(after: "oversized chunk sizes", requirement: "ROBUST-4")
+    }
+
+    /// The chunk sizes `chunkSizes` sends (hex): 2^32 + 5, and 2^84 + 5.
+    public static let chunkSizeBeyond32Bits = "100000005"
+    public static let chunkSizeBeyond64Bits = "1000000000000000000005"
+
+    /// The complete responses that arrive on `raw` within `limit`, one per method in turn, until the
+    /// peer closes or a response is incomplete.
+    static func readAnswers(_ raw: KitRawConnection, methods: [String], within limit: Duration) async -> [HTTPResponse] {
+        let deadline = ContinuousClock.now + limit
+        var received: [UInt8] = []
+        while ContinuousClock.now < deadline {
+            guard let bytes = await raw.receive(timeout: deadline - ContinuousClock.now) else { break }
+            if bytes.isEmpty { break }
+            received += bytes
+        }
+        var parser = HTTPResponseParser()
+        parser.append(received)
+        var answers: [HTTPResponse] = []
+        for method in methods {
+            parser.expectResponse(toMethod: method)
+            guard let response = try? parser.nextResponse() else { break }
+            answers.append(response)
+        }
+        return answers
     }
 
     /// engine.io: connections cut mid-request (CVE-2022-41940, an unhandled ECONNRESET), an upgrade

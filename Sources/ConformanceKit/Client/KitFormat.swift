@@ -1,5 +1,5 @@
 /// Text helpers for traces and failure messages.
-enum KitFormat {
+package enum KitFormat {
     /// Longest text a wire trace entry keeps.
     static let traceLimit = 300
 
@@ -30,7 +30,7 @@ enum KitFormat {
     }
 
     /// `250 ms`, `5 s`, `1.5 s`.
-    static func duration(_ duration: Duration) -> String {
+    package static func duration(_ duration: Duration) -> String {
         let (seconds, attoseconds) = duration.components
         let milliseconds = seconds * 1000 + attoseconds / 1_000_000_000_000_000
         if milliseconds < 1000 { return "\(milliseconds) ms" }

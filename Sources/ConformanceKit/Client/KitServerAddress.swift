@@ -1,12 +1,12 @@
 /// Host and port of the server under test, from its base URL (`http://host:port`).
-struct KitServerAddress: Sendable, Equatable {
-    var host: String
-    var port: Int
+package struct KitServerAddress: Sendable, Equatable {
+    package var host: String
+    package var port: Int
     /// The `Host` header value.
-    var hostHeader: String
+    package var hostHeader: String
 
     /// Parses `http://host[:port][/…]`; IPv6 literals in brackets. nil when it is not such a URL.
-    init?(baseURL: String) {
+    package init?(baseURL: String) {
         guard baseURL.hasPrefix("http://") else { return nil }
         var rest = Substring(baseURL.dropFirst("http://".count))
         if let slash = rest.firstIndex(of: "/") { rest = rest[..<slash] }

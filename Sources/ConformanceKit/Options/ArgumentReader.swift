@@ -1,7 +1,7 @@
 /// Reads a command line one item at a time, the way `conform` and `conform bench` spell options:
 /// `--name value`, `--name=value`, flags, positional arguments, and `--` ending the options.
-struct ArgumentReader {
-    enum Item: Equatable {
+package struct ArgumentReader {
+    package enum Item: Equatable {
         case positional(String)
         case option(String)
     }
@@ -11,10 +11,10 @@ struct ArgumentReader {
     private var currentName = ""
     private var inlineValue: String?
 
-    init(_ arguments: [String]) { remaining = arguments[...] }
+    package init(_ arguments: [String]) { remaining = arguments[...] }
 
     /// The next positional argument or option name; nil at the end.
-    mutating func next() -> Item? {
+    package mutating func next() -> Item? {
         while let argument = remaining.popFirst() {
             if isAfterDoubleDash || !argument.hasPrefix("-") || argument == "-" { return .positional(argument) }
             if argument == "--" {
@@ -33,14 +33,14 @@ struct ArgumentReader {
     }
 
     /// The value of the option just read (`--name=value` or the next argument).
-    mutating func value() throws(ConformUsageError) -> String {
+    package mutating func value() throws(ConformUsageError) -> String {
         if let inlineValue { return inlineValue }
         guard let next = remaining.popFirst() else { throw ConformUsageError("\(currentName) needs a value") }
         return next
     }
 
     /// Checks that the option just read, a flag, was given no `=value`.
-    func flag() throws(ConformUsageError) {
+    package func flag() throws(ConformUsageError) {
         if inlineValue != nil { throw ConformUsageError("\(currentName) takes no value") }
     }
 }

@@ -163,7 +163,7 @@ public struct ConformOptions: Sendable, Equatable {
 
     // MARK: Values
 
-    static func url(_ text: String) throws(ConformUsageError) -> String {
+    package static func url(_ text: String) throws(ConformUsageError) -> String {
         guard text.hasPrefix("http://"), text.count > "http://".count else {
             throw ConformUsageError("the URL must start with http:// and name a host, e.g. http://127.0.0.1:5000 (got '\(text)')")
         }
@@ -172,7 +172,7 @@ public struct ConformOptions: Sendable, Equatable {
         return url
     }
 
-    static func nonEmpty(_ name: String, _ value: String) throws(ConformUsageError) -> String {
+    package static func nonEmpty(_ name: String, _ value: String) throws(ConformUsageError) -> String {
         guard !value.isEmpty else { throw ConformUsageError("\(name) needs a non-empty value") }
         return value
     }
@@ -184,19 +184,19 @@ public struct ConformOptions: Sendable, Equatable {
         return value
     }
 
-    static func seconds(_ name: String, _ text: String) throws(ConformUsageError) -> Duration {
+    package static func seconds(_ name: String, _ text: String) throws(ConformUsageError) -> Duration {
         let value = try positiveNumber(name, text, maximum: 86_400)
         return .milliseconds(Int64(max(1, (value * 1000).rounded())))
     }
 
-    static func integer(_ name: String, _ text: String, range: ClosedRange<Int>) throws(ConformUsageError) -> Int {
+    package static func integer(_ name: String, _ text: String, range: ClosedRange<Int>) throws(ConformUsageError) -> Int {
         guard let value = Int(text), range.contains(value) else {
             throw ConformUsageError("\(name) needs a whole number from \(range.lowerBound) to \(range.upperBound) (got '\(text)')")
         }
         return value
     }
 
-    static func seed(_ text: String) throws(ConformUsageError) -> UInt64 {
+    package static func seed(_ text: String) throws(ConformUsageError) -> UInt64 {
         let lowered = text.lowercased()
         let parsed = lowered.hasPrefix("0x") ? UInt64(lowered.dropFirst(2), radix: 16) : UInt64(lowered, radix: 10)
         guard let parsed else { throw ConformUsageError("--seed needs a whole number from 0 to \(UInt64.max), decimal or 0x-hexadecimal (got '\(text)')") }

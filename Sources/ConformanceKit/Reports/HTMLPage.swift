@@ -4,9 +4,9 @@
 ///
 /// The markup is also well-formed XML (void elements closed, boolean attributes given values, the
 /// script in a commented CDATA section), so tests read a page as a document, not as a string.
-enum HTMLPage {
+package enum HTMLPage {
     /// A whole document around `body`; `script` (ours, never data) runs at the end of the body.
-    static func document(title: String, style: String, body: String, script: String = "") -> String {
+    package static func document(title: String, style: String, body: String, script: String = "") -> String {
         """
         <!DOCTYPE html>
         <html lang="en">
@@ -32,7 +32,7 @@ enum HTMLPage {
     /// Text or attribute value made inert: `&`, `<`, `>`, both quotes, and line breaks as character
     /// references (valid HTML5), controls as visible `\u{XX}`: server bytes cannot open a tag, close a
     /// script or an attribute, whatever they hold.
-    static func escape(_ text: String) -> String { XMLText.escape(text, isAttribute: true) }
+    package static func escape(_ text: String) -> String { XMLText.escape(text, isAttribute: true) }
 
     /// The style both pages share: type, tables, the banner, badges, charts.
     static let baseStyle = """

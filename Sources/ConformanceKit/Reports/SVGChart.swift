@@ -305,7 +305,7 @@ public enum SVGChart {
     // MARK: Numbers and text
 
     /// The round step (1, 2 or 5 times a power of ten) at or above `rough`.
-    static func niceStep(_ rough: Double) -> Double {
+    package static func niceStep(_ rough: Double) -> Double {
         guard rough > 0, rough.isFinite else { return 1 }
         let power = pow(10, log10(rough).rounded(.down))
         for multiple in [1.0, 2, 5, 10] where multiple * power >= rough * 0.999 { return multiple * power }

@@ -196,6 +196,9 @@ public enum KnownFaults {
             "answers a malformed HTTP request 500 (an unhandled parse exception)",
             "drops every session when a request has too many or too long header fields (ws CVE-2024-37890)",
         ],
+        "robustness/advisory-chunk-sizes": [
+            "keeps the low bits of a chunk size that does not fit (oven-sh/bun#26931): the rest of the chunk is read as a request of its own",
+        ],
         "robustness/advisory-aborted-requests": [
             "drops every session on a request whose sid names a JavaScript prototype member (clients[sid] lookups)",
         ],

@@ -20,6 +20,10 @@ public struct PostgreSQLError: Error, Sendable, Hashable, CustomStringConvertibl
         self.isConnectionFailure = isConnectionFailure
     }
 
+    /// The database gave up waiting: for a lock (`55P03` lock_not_available, `lock_timeout`) or on a
+    /// statement (`57014` query_canceled, `statement_timeout`). Nothing of the transaction was committed.
+    public var isTimeout: Bool { sqlState == "55P03" || sqlState == "57014" }
+
     public var description: String {
         var text = "PostgreSQL error"
         if let sqlState { text += " \(sqlState)" }

@@ -15,6 +15,7 @@ final class PostgreSQLListener: Sendable {
     }
 
     private let url: String
+    private let configuration: StoreConfiguration
     private let feed: PostgreSQLCommitFeed
     private let minDelay: Duration
     private let maxDelay: Duration
@@ -27,6 +28,7 @@ final class PostgreSQLListener: Sendable {
 
     init(url: String, feed: PostgreSQLCommitFeed, configuration: StoreConfiguration, log: @escaping @Sendable (String) -> Void) {
         self.url = url
+        self.configuration = configuration
         self.feed = feed
         self.minDelay = configuration.minReconnectDelay
         self.maxDelay = configuration.maxReconnectDelay
@@ -74,7 +76,7 @@ final class PostgreSQLListener: Sendable {
         var hasConnectedBefore = false
         while !isClosed {
             do throws(PostgreSQLError) {
-                let connection = try PostgreSQLConnection(url: url)
+                let connection = try PostgreSQLReconnectingConnection.open(url: url, configuration: configuration, role: "messenger listener")
                 try connection.execute("LISTEN \(PostgreSQLSchema.channel)")
                 if hasConnectedBefore {
                     state.withLock { $0.reconnections += 1 }

@@ -27,6 +27,9 @@ public final class PostgreSQLMessageStore: Sendable {
         var statistics = MessageWriter.Statistics()
     }
 
+    /// The writer connection's `application_name` (its row in `pg_stat_activity`).
+    public static let writerRole = "messenger writer"
+
     /// Most rows in one INSERT statement (each row binds 4 of PostgreSQL's at most 65,535 parameters).
     static let rowsPerInsert = 1_000
 
@@ -62,7 +65,7 @@ public final class PostgreSQLMessageStore: Sendable {
         let writerConnection: PostgreSQLConnection
         let lastID: Int64
         do throws(PostgreSQLError) {
-            writerConnection = try PostgreSQLReconnectingConnection.open(url: url)
+            writerConnection = try PostgreSQLReconnectingConnection.open(url: url, configuration: configuration, role: Self.writerRole)
         } catch {
             throw .postgreSQL(error)
         }
@@ -73,8 +76,8 @@ public final class PostgreSQLMessageStore: Sendable {
             throw .postgreSQL(error)
         }
         self.url = url
-        self.writer = Mutex(PostgreSQLReconnectingConnection(url: url, connection: writerConnection, configuration: configuration))
-        self.reader = Mutex(PostgreSQLReconnectingConnection(url: url, connection: nil, configuration: configuration))
+        self.writer = Mutex(PostgreSQLReconnectingConnection(url: url, connection: writerConnection, configuration: configuration, role: Self.writerRole))
+        self.reader = Mutex(PostgreSQLReconnectingConnection(url: url, connection: nil, configuration: configuration, role: "messenger reader"))
         self.feed = PostgreSQLCommitFeed(
             lastDeliveredID: lastID, configuration: configuration, catchesUpOnConnect: !faults.skipsCatchUpAfterReconnect,
             deliversInCommitOrder: faults.deliversInCommitOrder)
@@ -214,9 +217,10 @@ public final class PostgreSQLMessageStore: Sendable {
                 }
                 deliverCompletions { for (completion, message) in early { completion(.success(message)) } }
                 feed.expect(ids: ids, completions: ids.map { _ in { _ in } })
-                // And the COMMIT comes 50 ms later (a busy server): most of the time a batch is acknowledged
-                // and not committed, which is what a crash of the node then loses.
-                Thread.sleep(forTimeInterval: 0.05)
+                // And the COMMIT comes 250 ms later (a busy server): nearly all the time a batch is
+                // acknowledged and not committed, which is what a crash of the node then loses. (With 50 ms,
+                // a crash that came late under CI load found nothing uncommitted: the mutant escaped.)
+                Thread.sleep(forTimeInterval: 0.25)
             } else {
                 feed.expect(ids: ids, completions: batch.map(\.completion))
             }

@@ -17,7 +17,8 @@ import WireCodecs
 ///
 /// Unlike Node, `EIO` is checked on every request, not only on handshakes (Spec TRANSPORT-7: "a
 /// request with an `EIO` other than `4`"): Node let an upgrade with `EIO=3` for an `EIO=4` session
-/// through (engine.io CVE-2026-102599). Path matching (`/socket.io/`) is the router's job, not this type's.
+/// through (an issue of ours cites engine.io CVE-2026-102599 for it; we found no public record of that
+/// ID). Path matching (`/socket.io/`) is the router's job, not this type's.
 public struct EngineIOHandshakeValidator: Sendable {
     /// Transports this server accepts. Default both.
     public var enabledTransports: Set<EngineIOTransport>

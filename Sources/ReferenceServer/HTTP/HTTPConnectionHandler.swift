@@ -71,7 +71,11 @@ final class HTTPConnectionHandler: ConnectionHandler {
 
     func connectionDidRead(_ connection: Connection, _ bytes: UnsafeRawBufferPointer) {
         guard !isFinished else { return }
-        parser.append(bytes)
+        if let rewrite = core.configuration.hooks.incomingHTTPBytes {
+            parser.append(rewrite(Array(bytes)))
+        } else {
+            parser.append(bytes)
+        }
         while !isFinished {
             let request: HTTPRequest?
             do {

@@ -13,6 +13,8 @@ public struct ServerHooks: Sendable {
     /// Rewrites each HTTP response before it is written (not 101 upgrades); the request head is nil
     /// for the answer to a malformed request.
     public var response: (@Sendable (_ request: HTTPRequestHead?, _ response: HTTPResponse) -> HTTPResponse)?
+    /// Rewrites the bytes read from an HTTP connection before its requests are parsed.
+    public var incomingHTTPBytes: (@Sendable (_ bytes: [UInt8]) -> [UInt8])?
     /// Rewrites the bytes read from a WebSocket connection before its frames are parsed.
     public var incomingWebSocketBytes: (@Sendable (_ bytes: [UInt8]) -> [UInt8])?
     /// Overrides the validation of a `POST /messages` body, given the standard validator's verdict (Spec SEND-1..4).

@@ -22,7 +22,7 @@ public enum ServerCommandLine {
     }
 
     public static let usage = """
-    usage: reference-server [--host H] [--port N] [--db PATH | --postgres URL] [--sid-prefix P] [--ping-interval MS] [--ping-timeout MS] [--max-payload BYTES] [--slow-commit MS] [--max-pending-commits N] [--descriptor-high-water PERCENT] [--summary-interval SECONDS] [--trim-after-closes N] [--log-level LEVEL] [--auth-secret-file PATH [--auth-audience A] [--auth-leeway S]] [--allowed-origin ORIGIN]...
+    usage: reference-server [--host H] [--port N] [--db PATH | --postgres URL] [--sid-prefix P] [--ping-interval MS] [--ping-timeout MS] [--max-payload BYTES] [--slow-commit MS] [--max-pending-commits N] [--max-connections-per-ip N] [--posts-per-second-per-connection R] [--posts-per-second-per-ip R] [--events-per-second-per-session R] [--events-per-second-per-ip R] [--descriptor-high-water PERCENT] [--summary-interval SECONDS] [--trim-after-closes N] [--log-level LEVEL] [--auth-secret-file PATH [--auth-audience A] [--auth-leeway S]] [--allowed-origin ORIGIN]...
            reference-server token --user NAME --ttl DURATION --secret-file PATH [--audience A]
     """
 
@@ -48,6 +48,16 @@ public enum ServerCommandLine {
       --max-pending-commits N
                             messages waiting for the disk past which a POST or send_message is
                             refused 503 at once; 0: no bound (default 20000)
+      --max-connections-per-ip N
+                            connections one client IP may hold; past it 503 and close; behind a
+                            reverse proxy every client has the proxy's IP: raise it or give 0 (no
+                            cap) (default 16384)
+      --posts-per-second-per-connection R, --posts-per-second-per-ip R
+                            POST /messages rate (token bucket, burst R) past which 429 +
+                            Retry-After; 0: no limit (defaults 5000, 100000)
+      --events-per-second-per-session R, --events-per-second-per-ip R
+                            Socket.IO event rate past which the event is dropped with an `error`
+                            event; 0: no limit (defaults 1000, 100000)
       --descriptor-high-water PERCENT
                             above this share of the descriptor limit, close the oldest idle
                             connections and never-connected sessions; at the limit, answer new
@@ -128,6 +138,11 @@ public enum ServerCommandLine {
                     configuration.limits.httpMaxBodySize = max(configuration.limits.httpMaxBodySize, bytes + 64 * 1024)
                 case "--slow-commit": configuration.slowCommitMilliseconds = try integer(argument, in: 0...3_600_000).get()
                 case "--max-pending-commits": configuration.operating.maxPendingCommits = try integer(argument, in: 0...10_000_000).get()
+                case "--max-connections-per-ip": configuration.operating.maxConnectionsPerIP = try integer(argument, in: 0...10_000_000).get()
+                case "--posts-per-second-per-connection": configuration.operating.postsPerSecondPerConnection = Double(try integer(argument, in: 0...100_000_000).get())
+                case "--posts-per-second-per-ip": configuration.operating.postsPerSecondPerIP = Double(try integer(argument, in: 0...100_000_000).get())
+                case "--events-per-second-per-session": configuration.operating.eventsPerSecondPerSession = Double(try integer(argument, in: 0...100_000_000).get())
+                case "--events-per-second-per-ip": configuration.operating.eventsPerSecondPerIP = Double(try integer(argument, in: 0...100_000_000).get())
                 case "--descriptor-high-water": configuration.operating.descriptorHighWaterPercent = try integer(argument, in: 0...100).get()
                 case "--summary-interval": configuration.operating.summaryIntervalSeconds = try integer(argument, in: 0...86_400).get()
                 case "--trim-after-closes": configuration.operating.trimAfterClosedConnections = try integer(argument, in: 0...10_000_000).get()

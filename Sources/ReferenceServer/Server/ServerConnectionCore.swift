@@ -8,7 +8,7 @@ import WireCodecs
 /// Every method runs on the loop thread, like `ServerCore`'s.
 protocol ServerConnectionCore: AnyObject, Sendable {
     /// Limits, timeouts and hooks the handlers read (`limits`, `requestHeadTimeout`, `idleTimeout`,
-    /// `allowedOrigins`, `hooks.request`/`response`/`incomingWebSocketBytes`).
+    /// `allowedOrigins`, `hooks.request`/`response`/`incomingHTTPBytes`/`incomingWebSocketBytes`).
     var configuration: ServerConfiguration { get }
     var logger: ServerLogger { get }
     /// False: the connection is over a limit (per-IP cap) and is answered 503 and closed.

@@ -50,7 +50,8 @@ extension ServerCore {
         return ServerGauges(
             connections: context.connectionCount, sessionsPolling: polling, sessionsWebSocket: webSocket,
             openDescriptors: ProcessResources.openDescriptorCount(), descriptorLimit: ProcessResources.descriptorLimit(),
-            bytesReceived: context.bytesReceived, bytesSent: context.bytesSent, residentBytes: ProcessResources.residentBytes())
+            bytesReceived: context.bytesReceived, bytesSent: context.bytesSent, residentBytes: ProcessResources.residentBytes(),
+            answeredFromReserve: context.connectionsAnsweredFromReserve)
     }
 
     /// Counts the commits handed over: queue depth, latency, accepted, refused, storage health.

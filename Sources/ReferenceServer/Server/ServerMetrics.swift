@@ -70,10 +70,12 @@ public struct ServerGauges: Sendable, Equatable {
     public var bytesReceived: Int
     public var bytesSent: Int
     public var residentBytes: Int
+    /// Clients answered 503 from the listener's reserve descriptor (out of descriptors).
+    public var answeredFromReserve: Int
 
     public init(
         connections: Int = 0, sessionsPolling: Int = 0, sessionsWebSocket: Int = 0, openDescriptors: Int = 0, descriptorLimit: Int = 0,
-        bytesReceived: Int = 0, bytesSent: Int = 0, residentBytes: Int = 0
+        bytesReceived: Int = 0, bytesSent: Int = 0, residentBytes: Int = 0, answeredFromReserve: Int = 0
     ) {
         self.connections = connections
         self.sessionsPolling = sessionsPolling
@@ -83,6 +85,7 @@ public struct ServerGauges: Sendable, Equatable {
         self.bytesReceived = bytesReceived
         self.bytesSent = bytesSent
         self.residentBytes = residentBytes
+        self.answeredFromReserve = answeredFromReserve
     }
 }
 
@@ -106,6 +109,9 @@ extension ServerMetrics {
         single("messenger_sessions_opened_total", "counter", "Engine.IO sessions opened.", sessionsOpened)
         single("messenger_open_fds", "gauge", "File descriptors in use by the process.", gauges.openDescriptors)
         single("messenger_max_fds", "gauge", "The process's descriptor limit (RLIMIT_NOFILE soft).", gauges.descriptorLimit)
+        single(
+            "messenger_reserve_answers_total", "counter",
+            "Clients answered 503 and closed from the reserve descriptor because no descriptor was left.", gauges.answeredFromReserve)
         single("messenger_messages_accepted_total", "counter", "Messages stored and acknowledged (201 or success ack).", messagesAccepted)
         metric("messenger_messages_refused_total", "counter", "Messages not accepted, by reason.", Refusal.allCases.sorted().map {
             ("{reason=\"\($0.rawValue)\"}", String(messagesRefused[$0] ?? 0))

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 import WireCodecs
 @testable import ConformanceKit
@@ -44,38 +45,75 @@ struct KitRawConnectionTests {
         await raw.send(Array(request.utf8))
         let answer = await raw.readAnswer(toMethod: String(request.prefix { $0 != " " }), timeout: timeout)
         raw.close()
+        if case .timedOut = answer, timeout > .seconds(1) {
+            Issue.record("no answer within \(timeout); the server saw: \(server.log)")
+        }
+        withExtendedLifetime(server) {}  // its deinit stops the listener
         return answer
     }
 }
 
-/// Listens on 127.0.0.1 port 0, accepts one connection on a thread, reads the request head, writes
-/// `reply`, then closes or keeps the connection until the client closes it. The listener closes
-/// after its one connection.
+/// Listens on 127.0.0.1 port 0 and answers every connection on a thread of its own: reads the request
+/// head, writes `reply`, then closes or keeps the connection until the client closes it. Every connection
+/// is served, not only the first: the tests run in one process with others, and a test that released a
+/// port (`freePort()`) and probes it may connect here first. What the server saw is kept for the
+/// failure message (`log`). The listener closes when the value is released.
 private final class OneReplyServer: Sendable {
     let port: Int
+    private let listener: Int32
+    private let events = ServerEvents()
 
     init(reply: String, closesAfterReply: Bool) throws {
         let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard let port = bindToLoopback(listener), listen(listener, 1) == 0 else { close(listener); throw POSIXError(.EADDRNOTAVAIL) }
+        guard let port = bindToLoopback(listener), listen(listener, 16) == 0 else { close(listener); throw POSIXError(.EADDRNOTAVAIL) }
         self.port = port
+        self.listener = listener
         let replyBytes = Array(reply.utf8)
-        Thread.detachNewThread {
-            let connection = accept(listener, nil, nil)
-            close(listener)
-            guard connection >= 0 else { return }
-            var received: [UInt8] = []
-            var buffer = [UInt8](repeating: 0, count: 4096)
-            while !received.ends(with: [13, 10, 13, 10]) {
-                let count = read(connection, &buffer, buffer.count)
-                guard count > 0 else { close(connection); return }
-                received += buffer[..<count]
+        Thread.detachNewThread { [events] in
+            while true {
+                let connection = accept(listener, nil, nil)
+                // Shut down (deinit): this thread is the one that closes it, so no other thread's
+                // descriptor can take its number while an accept may still use it.
+                guard connection >= 0 else { close(listener); return }
+                events.append("accepted \(connection)")
+                Thread.detachNewThread {
+                    Self.serve(connection, reply: replyBytes, closesAfterReply: closesAfterReply, events: events)
+                }
             }
-            if !replyBytes.isEmpty { _ = replyBytes.withUnsafeBytes { write(connection, $0.baseAddress, $0.count) } }
-            if !closesAfterReply {
-                while read(connection, &buffer, buffer.count) > 0 {}  // until the client closes
-            }
-            close(connection)
         }
+    }
+
+    deinit { shutdown(listener, Int32(SHUT_RDWR)) }
+
+    /// What the server did so far, one line per step.
+    var log: String { events.lines.joined(separator: "; ") }
+
+    private static func serve(_ connection: Int32, reply: [UInt8], closesAfterReply: Bool, events: ServerEvents) {
+        var received: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while !received.ends(with: [13, 10, 13, 10]) {
+            let count = read(connection, &buffer, buffer.count)
+            guard count > 0 else {
+                events.append("\(connection): read \(count) after \(received.count) bytes, closed")
+                close(connection)
+                return
+            }
+            received += buffer[..<count]
+        }
+        events.append("\(connection): request of \(received.count) bytes")
+        if !reply.isEmpty { _ = reply.withUnsafeBytes { write(connection, $0.baseAddress, $0.count) } }
+        if !closesAfterReply {
+            while read(connection, &buffer, buffer.count) > 0 {}  // until the client closes
+        }
+        close(connection)
+        events.append("\(connection): closed")
+    }
+
+    /// The steps the server took, from every thread that serves.
+    final class ServerEvents: Sendable {
+        private let storage = Mutex<[String]>([])
+        func append(_ line: String) { storage.withLock { $0.append(line) } }
+        var lines: [String] { storage.withLock { $0 } }
     }
 
     var context: ScenarioContext {

@@ -1,4 +1,5 @@
 import Foundation
+import MessageStore
 import PostgreSQLTestServer
 import ReferenceServer
 import Synchronization
@@ -7,9 +8,9 @@ import WireCodecs
 
 /// Starts `count` nodes (port 0) on one fresh PostgreSQL database, runs `body`, stops them.
 private func withNodes(
-    _ count: Int, on server: ThrowawayPostgreSQL, _ body: ([ReferenceServer]) throws -> Void
+    _ count: Int, on server: ThrowawayPostgreSQL, url: String? = nil, _ body: ([ReferenceServer]) throws -> Void
 ) throws {
-    let url = try server.makeDatabase()
+    let url = try url ?? server.makeDatabase()
     var nodes: [ReferenceServer] = []
     defer { nodes.forEach { $0.stop() } }
     for _ in 0..<count {
@@ -78,6 +79,36 @@ private func newMessageContents(_ client: TestSocketIOClient, count: Int) throws
                 #expect(try postMessage(port: nodes[0].port, sender: "sam", receiver: "rita", content: "last").head.status == 201)
                 #expect(try newMessageContents(session, count: 2) == ["after", "last"])
                 #expect(try session.nextEvent(timeout: .milliseconds(300)) == nil, "nothing repeated")
+            }
+        }
+    }
+
+    /// Another session holds the commit lock (as a node whose transaction never ends would): a POST gets
+    /// 503 once `lock_timeout` (2 s by default) passes, not never; sessions stay open; once the lock is
+    /// released POSTs are stored and delivered again, the refused one never.
+    @Test func commitLockHeldElsewhereAnswers503InBoundedTimeThenResumes() async throws {
+        try await withThrowawayPostgreSQL { server in
+            let url = try server.makeDatabase()
+            try withNodes(2, on: server, url: url) { nodes in
+                let session = try TestSocketIOClient(port: nodes[0].port)
+                _ = try session.join("rita")
+                #expect(try postMessage(port: nodes[1].port, sender: "sam", receiver: "rita", content: "before").head.status == 201)
+                #expect(try newMessageContents(session, count: 1) == ["before"])
+                let holder = try PostgreSQLConnection(url: url)
+                defer { holder.close() }
+                try holder.execute("SELECT pg_advisory_lock(\(PostgreSQLSchema.commitLockKey))")
+                let started = ContinuousClock.now
+                let refused = try postMessage(port: nodes[1].port, sender: "sam", receiver: "rita", content: "refused")
+                let waited = ContinuousClock.now - started
+                #expect(refused.head.status == 503)
+                #expect(try JSONParser.parse(refused.body)["error"]?.stringValue?.contains("the database is busy") == true)
+                #expect(waited >= .milliseconds(1_500), "the commit waited for the lock: \(waited)")
+                #expect(waited < .seconds(6), "bounded by lock_timeout: \(waited)")
+                try holder.execute("SELECT pg_advisory_unlock(\(PostgreSQLSchema.commitLockKey))")
+                #expect(try postMessage(port: nodes[1].port, sender: "sam", receiver: "rita", content: "after").head.status == 201)
+                #expect(try postMessage(port: nodes[0].port, sender: "sam", receiver: "rita", content: "last").head.status == 201)
+                #expect(try newMessageContents(session, count: 2) == ["after", "last"])
+                #expect(try session.nextEvent(timeout: .milliseconds(300)) == nil, "nothing repeated, the refused one not delivered")
             }
         }
     }

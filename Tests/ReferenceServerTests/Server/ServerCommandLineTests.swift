@@ -17,7 +17,9 @@ import Testing
     @Test func everyFlagIsApplied() throws {
         let arguments = ["--host", "0.0.0.0", "--port", "0", "--db", "/tmp/x.db", "--ping-interval", "300",
                          "--ping-timeout", "200", "--max-payload", "5000", "--slow-commit", "5", "--log-level", "debug",
-                         "--max-pending-commits", "7", "--descriptor-high-water", "80", "--summary-interval", "0", "--trim-after-closes", "9"]
+                         "--max-pending-commits", "7", "--descriptor-high-water", "80", "--summary-interval", "0", "--trim-after-closes", "9",
+                         "--max-connections-per-ip", "0", "--posts-per-second-per-connection", "11", "--posts-per-second-per-ip", "12",
+                         "--events-per-second-per-session", "13", "--events-per-second-per-ip", "14"]
         guard case .run(let configuration, _) = try ServerCommandLine.parse(arguments).get() else { Issue.record("not run"); return }
         #expect(configuration.host == "0.0.0.0")
         #expect(configuration.port == 0)
@@ -31,6 +33,11 @@ import Testing
         #expect(configuration.operating.descriptorHighWaterPercent == 80)
         #expect(configuration.operating.summaryIntervalSeconds == 0)
         #expect(configuration.operating.trimAfterClosedConnections == 9)
+        #expect(configuration.operating.maxConnectionsPerIP == 0)
+        #expect(configuration.operating.postsPerSecondPerConnection == 11)
+        #expect(configuration.operating.postsPerSecondPerIP == 12)
+        #expect(configuration.operating.eventsPerSecondPerSession == 13)
+        #expect(configuration.operating.eventsPerSecondPerIP == 14)
     }
 
     @Test func postgresTakesALibpqURI() throws {
@@ -48,7 +55,7 @@ import Testing
         }
     }
 
-    @Test(arguments: [["--port"], ["--port", "70000"], ["--port", "x"], ["--log-level", "loud"], ["--bogus"], ["--max-payload", "1"], ["--slow-commit", "-1"], ["--descriptor-high-water", "101"]])
+    @Test(arguments: [["--port"], ["--port", "70000"], ["--port", "x"], ["--log-level", "loud"], ["--bogus"], ["--max-payload", "1"], ["--slow-commit", "-1"], ["--descriptor-high-water", "101"], ["--max-connections-per-ip", "-1"]])
     func badArgumentsAreUsageErrors(arguments: [String]) {
         #expect(throws: ServerCommandLine.UsageError.self) { try ServerCommandLine.parse(arguments).get() }
     }

@@ -37,13 +37,14 @@ struct PrometheusText {
         metrics.refused(.storage, count: 2)
         metrics.refused(.invalid)
         for seconds in [0.0005, 0.003, 0.003, 0.2, 30] { metrics.recordCommitLatency(seconds: seconds) }
-        let gauges = ServerGauges(connections: 3, sessionsPolling: 1, sessionsWebSocket: 2, openDescriptors: 12, descriptorLimit: 1024, bytesReceived: 100, bytesSent: 200)
+        let gauges = ServerGauges(connections: 3, sessionsPolling: 1, sessionsWebSocket: 2, openDescriptors: 12, descriptorLimit: 1024, bytesReceived: 100, bytesSent: 200, answeredFromReserve: 9)
         let parsed = try PrometheusText(metrics.prometheusText(gauges))
         for name in parsed.samples.keys {
             let type = try #require(parsed.type(ofSample: name), "\(name) has no # TYPE")
             if type == "counter" { #expect(name.prefix { $0 != "{" }.hasSuffix("_total"), "\(name)") }
         }
         #expect(parsed.samples["messenger_messages_accepted_total"] == 7)
+        #expect(parsed.samples["messenger_reserve_answers_total"] == 9)
         #expect(parsed.samples["messenger_messages_refused_total{reason=\"storage\"}"] == 2)
         #expect(parsed.samples["messenger_messages_refused_total{reason=\"invalid\"}"] == 1)
         #expect(parsed.samples["messenger_messages_refused_total{reason=\"overload\"}"] == 0)

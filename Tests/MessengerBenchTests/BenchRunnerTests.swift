@@ -1,6 +1,11 @@
 import Foundation
+import MessageStore
+import PostgreSQLTestServer
+import ReferenceServer
+import Synchronization
 import Testing
 @testable import ConformanceKit
+@testable import MessengerBench
 
 /// Tiny bounded runs of every workload against the in-process reference server: they check the
 /// correctness figures (nothing lost, duplicated or misdelivered; every stored message listed), never
@@ -26,10 +31,22 @@ import Testing
         return options
     }
 
+    /// A reference server in this process on port 0, its database in a fresh temporary directory.
+    static func startServer() throws -> (server: ReferenceServer, directory: String) {
+        let directory = NSTemporaryDirectory() + "bench-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let server = try ReferenceServer.start(configuration: ServerConfiguration(
+            port: 0, databasePath: directory + "/messages.db", pingInterval: 300, pingTimeout: 10_000, logLevel: .error))
+        return (server, directory)
+    }
+
     func run(_ workloads: [BenchOptions.Workload]) async throws -> BenchReport {
-        let fixture = try ReferenceServerFixture()
-        defer { fixture.stop() }
-        let runner = BenchRunner(options: Self.smallOptions(workloads), baseURL: fixture.baseURL, serverProcessID: getpid()) { _ in }
+        let (server, directory) = try Self.startServer()
+        defer {
+            server.stop()
+            try? FileManager.default.removeItem(atPath: directory)
+        }
+        let runner = BenchRunner(options: Self.smallOptions(workloads), baseURL: server.baseURL, serverProcessID: getpid()) { _ in }
         return await runner.run()
     }
 
@@ -74,6 +91,40 @@ import Testing
         #expect(result.joinLatency?.count == 2)
     }
 
+    /// `conform bench --node A --node B` over two reference-server nodes on one throwaway PostgreSQL:
+    /// each user has a session on each node and the POST connections alternate, so part of every
+    /// message's fan-out crosses the database to the other node; the ledger still counts nothing
+    /// lost, duplicated or misdelivered.
+    @Test func fanoutOverTwoPostgreSQLNodesCrossesNodes() async throws {
+        try await withThrowawayPostgreSQL { server in
+            let url = try server.makeDatabase()
+            let nodes = try (0..<2).map { _ in
+                try ReferenceServer.start(configuration: ServerConfiguration(port: 0, postgresURL: url, logLevel: .error))
+            }
+            defer { nodes.forEach { $0.stop() } }
+            var options = Self.smallOptions([.fanout])
+            options.users = 4
+            options.nodes = nodes.map(\.baseURL)
+            let lines = Mutex<[String]>([])
+            let runner = BenchRunner(options: options, baseURLs: options.nodes, serverProcessID: nil) { line in
+                lines.withLock { $0.append(line) }
+            }
+            let report = await runner.run()
+            let result = try #require(report.results.first)
+            #expect(result.status == .ok, "\(result.notes)")
+            let tally = try #require(result.tally)
+            #expect(tally.accepted > 0)
+            #expect(tally.lost == 0 && tally.duplicated == 0 && tally.misdelivered == 0)
+            #expect(tally.isCorrect)
+            #expect(tally.delivered == tally.accepted * 2)
+            // One of each message's two deliveries is on the node it did not enter at.
+            #expect(result.figure("cross-node deliveries") == Double(tally.accepted))
+            #expect(result.parameters["nodes"]?.contains("node 2") == true)
+            #expect(report.target == options.nodes.joined(separator: " "))
+            #expect(lines.withLock { $0 }.contains { $0.hasPrefix("2 nodes, sessions and POST connections spread over them (seed 7)") })
+        }
+    }
+
     @Test func socketSendingIsCheckedLikeFanout() async throws {
         let report = try await run([.socket])
         let result = try #require(report.results.first)
@@ -87,9 +138,11 @@ import Testing
     @Test func anUnreachableServerIsInconclusive() async throws {
         var options = Self.smallOptions([.fanout])
         options.connectTimeout = .milliseconds(500)
-        let closed = ReservedClosedPort()
-        defer { withExtendedLifetime(closed) {} }
-        let runner = BenchRunner(options: options, baseURL: "http://127.0.0.1:\(closed.port)", serverProcessID: nil) { _ in }
+        // A port a server listened on a moment ago: nothing listens there any more.
+        let (server, directory) = try Self.startServer()
+        server.stop()
+        try? FileManager.default.removeItem(atPath: directory)
+        let runner = BenchRunner(options: options, baseURL: server.baseURL, serverProcessID: nil) { _ in }
         let report = await runner.run()
         #expect(report.results.first?.status == .inconclusive)
         #expect(report.exitStatus == .inconclusive)

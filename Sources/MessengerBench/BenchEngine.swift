@@ -29,13 +29,14 @@ final class BenchEngine: Sendable {
 
     /// Replaces the driver with a fresh one (closing the previous one's connections).
     func reset(
-        host: String, port: Int, content: BenchContent, users: Int, sessionsPerUser: Int, pipelineDepth: Int, seed: UInt64
+        endpoints: [BenchEndpoint], spread: BenchNodeSpread, content: BenchContent, users: Int, sessionsPerUser: Int, pipelineDepth: Int,
+        seed: UInt64
     ) async {
         _ = try? await loop.submit { [slot] _ in
             slot.withDriver { driver in
                 driver?.closeAll()
                 driver = BenchDriver(
-                    host: host, port: port, content: content, users: users, sessionsPerUser: sessionsPerUser,
+                    endpoints: endpoints, spread: spread, content: content, users: users, sessionsPerUser: sessionsPerUser,
                     pipelineDepth: pipelineDepth, seed: seed)
             }
         }

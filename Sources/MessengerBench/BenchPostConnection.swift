@@ -5,6 +5,9 @@ import WireCodecs
 /// of requests in flight, answered in order (RFC 9112 §9.3.2; Spec HTTP-2). Loop-confined.
 final class BenchPostConnection: ConnectionHandler {
     let index: Int
+    /// The deployment node this connection POSTs to (index into the driver's endpoints).
+    let node: Int
+    let endpoint: BenchEndpoint
     unowned let driver: BenchDriver
     private(set) var connection: Connection?
     private(set) var isConnected = false
@@ -15,8 +18,10 @@ final class BenchPostConnection: ConnectionHandler {
     private var inFlightStart = 0
     private var request: [UInt8] = []
 
-    init(index: Int, driver: BenchDriver) {
+    init(index: Int, node: Int, endpoint: BenchEndpoint, driver: BenchDriver) {
         self.index = index
+        self.node = node
+        self.endpoint = endpoint
         self.driver = driver
     }
 
@@ -24,7 +29,7 @@ final class BenchPostConnection: ConnectionHandler {
     var isUsable: Bool { isConnected && !isClosed }
 
     func start(context: LoopContext) {
-        connection = context.connect(host: driver.host, port: driver.port, handler: self)
+        connection = context.connect(host: endpoint.host, port: endpoint.port, handler: self)
     }
 
     func close() {
@@ -37,7 +42,7 @@ final class BenchPostConnection: ConnectionHandler {
         guard let connection, isUsable else { return }
         let body = driver.content.postBody(sequence: sequence, receiver: receiver)
         request.removeAll(keepingCapacity: true)
-        request.append(contentsOf: driver.requestHeadPrefix)
+        request.append(contentsOf: endpoint.requestHeadPrefix)
         request.append(contentsOf: String(body.utf8.count).utf8)
         request.append(contentsOf: [0x0D, 0x0A, 0x0D, 0x0A])
         request.append(contentsOf: body.utf8)

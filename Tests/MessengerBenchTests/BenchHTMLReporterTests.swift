@@ -4,6 +4,7 @@ import FoundationXML
 #endif
 import Testing
 @testable import ConformanceKit
+@testable import MessengerBench
 
 @Suite struct BenchHTMLReporterTests {
     /// A fan-out result: figures, a ledger, a latency distribution of 1…`scale`×100 ms, three seconds of throughput.

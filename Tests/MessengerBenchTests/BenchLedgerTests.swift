@@ -1,5 +1,6 @@
 import Testing
 @testable import ConformanceKit
+@testable import MessengerBench
 
 @Suite struct BenchLedgerTests {
     @Test func everyAcceptedMessageDeliveredOnceToEverySessionIsCorrect() {

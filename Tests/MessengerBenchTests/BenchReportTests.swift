@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import ConformanceKit
+@testable import MessengerBench
 
 @Suite struct BenchReportTests {
     func report(_ statuses: [BenchReport.Status]) -> BenchReport {

@@ -1,3 +1,4 @@
+import ConformanceKit
 import NetworkCore
 import WireCodecs
 
@@ -23,6 +24,9 @@ final class BenchSocketSession: ConnectionHandler {
     let index: Int
     let user: Int
     let slot: Int
+    /// The deployment node this session connects to (index into the driver's endpoints).
+    let node: Int
+    let endpoint: BenchEndpoint
     unowned let driver: BenchDriver
     private(set) var phase = Phase.connecting
     private(set) var connection: Connection?
@@ -45,17 +49,19 @@ final class BenchSocketSession: ConnectionHandler {
     /// Driver bookkeeping: the session no longer counts as connecting (joined once or failed).
     var hasLeftConnecting = false
 
-    init(index: Int, user: Int, slot: Int, driver: BenchDriver, seed: UInt64) {
+    init(index: Int, user: Int, slot: Int, node: Int, endpoint: BenchEndpoint, driver: BenchDriver, seed: UInt64) {
         self.index = index
         self.user = user
         self.slot = slot
+        self.node = node
+        self.endpoint = endpoint
         self.driver = driver
         self.generator = SeededGenerator(seed: seed)
         self.startedAt = BenchClock.nanoseconds()
     }
 
     func start(context: LoopContext) {
-        connection = context.connect(host: driver.host, port: driver.port, handler: self)
+        connection = context.connect(host: endpoint.host, port: endpoint.port, handler: self)
     }
 
     /// Closes the session without reporting a failure.
@@ -94,7 +100,7 @@ final class BenchSocketSession: ConnectionHandler {
     func connectionDidConnect(_ connection: Connection) {
         phase = .upgrading
         key = WebSocketHandshake.makeKey(using: &generator)
-        let head = WebSocketHandshake.clientRequest(host: driver.hostHeader, target: "/socket.io/?EIO=4&transport=websocket", key: key)
+        let head = WebSocketHandshake.clientRequest(host: endpoint.hostHeader, target: "/socket.io/?EIO=4&transport=websocket", key: key)
         responseParser.expectResponse(toMethod: "GET")
         connection.write(HTTPRequest(head: head).serialized())
     }

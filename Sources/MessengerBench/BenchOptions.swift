@@ -1,6 +1,9 @@
+import ConformanceKit
+
 /// The `conform bench` command line, parsed by a pure function into options or a usage error.
 ///
-/// `conform bench [URL] [options]`: without URL, the embedded reference server. Every workload is
+/// `conform bench [URL | --node URL --node URL …] [options]`: without URL, the embedded reference
+/// server; with `--node`, one deployment with several entry points. Every workload is
 /// bounded in time and count; the defaults finish in well under a minute on loopback.
 public struct BenchOptions: Sendable, Equatable {
     /// One workload of the bench.
@@ -26,6 +29,9 @@ public struct BenchOptions: Sendable, Equatable {
     public var isHelp = false
     /// Base URL (`http://host:port`); nil: the embedded reference server.
     public var targetURL: String?
+    /// `--node URL`, repeated: the entry points of one deployment; sessions and POST connections are
+    /// spread over them (`BenchNodeSpread`), so fan-out crosses nodes. Empty: `targetURL` alone.
+    public var nodes: [String] = []
     public var workloads: [Workload] = Workload.standard
     /// Fan-out and socket: users, sessions per user, POST connections, requests in flight per connection.
     public var users = 100
@@ -67,7 +73,7 @@ public struct BenchOptions: Sendable, Equatable {
 
     public init() {}
 
-    public static let usage = "usage: conform bench [URL] [options]"
+    public static let usage = "usage: conform bench [URL | --node URL --node URL ...] [options]"
 
     public static let helpText = """
         conform bench: load and latency workloads for a messenger server, checked for correctness
@@ -75,7 +81,8 @@ public struct BenchOptions: Sendable, Equatable {
         \(usage)
 
         Runs bounded workloads over loopback against the server at URL (default: the embedded
-        reference server, started as a child process). Every workload checks correctness while it
+        reference server, started as a child process), or against one deployment with several entry
+        points (--node URL, repeated). Every workload checks correctness while it
         measures: a message lost, duplicated, delivered to the wrong user or delivered after being
         refused fails the run, whatever the speed.
 
@@ -93,6 +100,11 @@ public struct BenchOptions: Sendable, Equatable {
                      RSS and open descriptors sampled after each round (not run unless named).
 
         Options:
+          --node URL                One entry point of a deployment of several nodes (repeat it, instead
+                                    of URL): each user's sessions go round the nodes from a seeded first
+                                    node, POST connections round the nodes too, so a POST to one node is
+                                    delivered to sessions on the others; the spread is printed and the
+                                    fan-out workloads report their cross-node deliveries.
           --workloads LIST          Comma-separated workloads (default fanout,latency,capacity,history,socket).
           --users U                 Fanout/socket users (default 100).
           --sessions-per-user S     WebSocket sessions per user (default 2).
@@ -114,7 +126,8 @@ public struct BenchOptions: Sendable, Equatable {
           --content-bytes B         Message content length, 16 to 65536 (default 32).
           --drain-timeout SECONDS   Wait for late deliveries after sending stops (default 5).
           --connect-timeout SECONDS Wait for a session to connect and join (default 10).
-          --server-pid PID          The server's process id, for RSS and CPU (automatic without URL).
+          --server-pid PID          The server's process id, for RSS and CPU (automatic without URL;
+                                    not with --node: measure the nodes' processes outside).
           --seed N                  Seed of the random receivers.
           --json FILE               Write the results as JSON.
           --html FILE               Write the results as one self-contained HTML page: tables, the
@@ -159,6 +172,7 @@ public struct BenchOptions: Sendable, Equatable {
             case "-q", "--quiet":
                 try reader.flag()
                 options.isQuiet = true
+            case "--node": options.nodes.append(try ConformOptions.url(value()))
             case "--workloads": options.workloads = try workloads(value())
             case "--users": options.users = try count(1...100_000)
             case "--sessions-per-user": options.sessionsPerUser = try count(1...1_000)
@@ -187,9 +201,15 @@ public struct BenchOptions: Sendable, Equatable {
                 throw ConformUsageError("unknown bench option '\(name)'")
             }
         }
+        if !options.nodes.isEmpty {
+            guard options.targetURL == nil else { throw ConformUsageError("give the deployment's entry points with --node only, or one URL") }
+            guard options.serverProcessID == nil else {
+                throw ConformUsageError("--server-pid measures one process; with --node measure the nodes' processes outside the bench")
+            }
+        }
         if options.compareDirectory != nil {
             guard options.htmlPath != nil else { throw ConformUsageError("--compare needs --html FILE (the page to write)") }
-            guard options.targetURL == nil else { throw ConformUsageError("--compare reads results and runs nothing: drop the URL") }
+            guard options.targetURL == nil, options.nodes.isEmpty else { throw ConformUsageError("--compare reads results and runs nothing: drop the URL") }
         }
         return options
     }

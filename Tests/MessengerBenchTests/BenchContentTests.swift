@@ -1,5 +1,6 @@
 import Testing
 @testable import ConformanceKit
+@testable import MessengerBench
 
 @Suite struct BenchContentTests {
     let content = BenchContent(token: "k3x", contentBytes: 32)

@@ -1,3 +1,4 @@
+import ConformanceKit
 import Foundation
 
 /// `conform bench` results as one self-contained HTML page (`conform bench --html FILE`), and the

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import ConformanceKit
+@testable import MessengerBench
 
 @Suite struct BenchDiskFloorTests {
     /// A clock that only moves when the loop sleeps or a round "takes" time.

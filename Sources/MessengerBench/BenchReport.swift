@@ -1,3 +1,4 @@
+import ConformanceKit
 import Foundation
 
 /// The results of one `conform bench` run: per workload its figures, its correctness tally and its

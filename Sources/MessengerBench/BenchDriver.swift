@@ -1,3 +1,4 @@
+import ConformanceKit
 import NetworkCore
 import WireCodecs
 
@@ -16,12 +17,11 @@ final class BenchDriver {
         case socketClosedLoop(deadline: UInt64)
     }
 
-    let host: String
-    let port: Int
-    let hostHeader: String
+    /// The deployment's entry points (one, or the `--node`s) and which one each session and POST
+    /// connection uses.
+    let endpoints: [BenchEndpoint]
+    let spread: BenchNodeSpread
     let content: BenchContent
-    /// `POST /messages HTTP/1.1`, Host and Content-Type, up to `Content-Length: `.
-    let requestHeadPrefix: [UInt8]
     let pipelineDepth: Int
     let userCount: Int
     let sessionsPerUser: Int
@@ -67,18 +67,23 @@ final class BenchDriver {
     private(set) var sendingStartedAt: UInt64 = 0
     private(set) var sendingStoppedAt: UInt64 = 0
     private(set) var lastDeliveryAt: UInt64 = 0
+    /// The node each message entered at (POST connection's or sending session's), by sequence.
+    private var entryNodes: [UInt8] = []
+    /// First deliveries on a session of another node than the message's entry node.
+    private(set) var crossNodeDeliveries = 0
 
-    init(host: String, port: Int, content: BenchContent, users: Int, sessionsPerUser: Int, pipelineDepth: Int, seed: UInt64) {
-        self.host = host
-        self.port = port
-        self.hostHeader = "\(host):\(port)"
+    init(
+        endpoints: [BenchEndpoint], spread: BenchNodeSpread, content: BenchContent, users: Int, sessionsPerUser: Int, pipelineDepth: Int,
+        seed: UInt64
+    ) {
+        self.endpoints = endpoints
+        self.spread = spread
         self.content = content
         self.userCount = users
         self.sessionsPerUser = sessionsPerUser
         self.pipelineDepth = max(1, pipelineDepth)
         self.generator = SeededGenerator(seed: seed)
         self.ledger = BenchLedger(userCount: users, sessionsPerUser: sessionsPerUser)
-        self.requestHeadPrefix = Array("POST /messages HTTP/1.1\r\nHost: \(host):\(port)\r\nContent-Type: application/json\r\nContent-Length: ".utf8)
     }
 
     // MARK: Sessions
@@ -102,7 +107,9 @@ final class BenchDriver {
         while sessionsConnecting < connectConcurrency, sessionsToOpenStart < sessionsToOpen.count {
             let (user, slot) = sessionsToOpen[sessionsToOpenStart]
             sessionsToOpenStart += 1
-            let session = BenchSocketSession(index: sessions.count, user: user, slot: slot, driver: self, seed: generator.next())
+            let node = spread.node(user: user, slot: slot) % endpoints.count
+            let session = BenchSocketSession(
+                index: sessions.count, user: user, slot: slot, node: node, endpoint: endpoints[node], driver: self, seed: generator.next())
             session.keepsAllMessagesText = keepsAllMessagesText
             sessions.append(session)
             sessionsConnecting += 1
@@ -157,6 +164,7 @@ final class BenchDriver {
         switch verdict {
         case .first:
             throughput.recordDelivered(at: arrival, start: sendingStartedAt)
+            if sequence < entryNodes.count, Int(entryNodes[sequence]) != session.node { crossNodeDeliveries += 1 }
             if sequence < sendTimes.count { deliveryLatency.record(arrival &- sendTimes[sequence]) }
         case .duplicate:
             note("message \(sequence) delivered twice to session \(session.index)")
@@ -185,7 +193,8 @@ final class BenchDriver {
     func openPostConnections(_ count: Int, context: LoopContext) {
         loopContext = context
         for _ in 0..<count {
-            let post = BenchPostConnection(index: posts.count, driver: self)
+            let node = spread.node(postConnection: posts.count) % endpoints.count
+            let post = BenchPostConnection(index: posts.count, node: node, endpoint: endpoints[node], driver: self)
             posts.append(post)
             post.start(context: context)
         }
@@ -266,6 +275,7 @@ final class BenchDriver {
                 let receiver = Int(generator.next() % UInt64(max(1, userCount)))
                 let sequence = ledger.recordSend(receiver: receiver)
                 recordSendTime(sequence, now)
+                recordEntryNode(sequence, post.node)
                 post.send(sequence: sequence, receiver: receiver)
                 remaining = remaining.map { $0 - 1 }
             }
@@ -274,6 +284,7 @@ final class BenchDriver {
             while post.inFlightCount < pipelineDepth, backlogStart < backlog.count {
                 let sequence = backlog[backlogStart]
                 backlogStart += 1
+                recordEntryNode(sequence, post.node)
                 post.send(sequence: sequence, receiver: ledger.receiver(of: sequence) ?? 0)
             }
         case .idle, .socketClosedLoop:
@@ -285,11 +296,19 @@ final class BenchDriver {
         if sendTimes.count == sequence { sendTimes.append(time) }
     }
 
+    /// Records the node message `sequence` enters at (sequences are handed out in order; the open
+    /// loop hands them to connections in that order too).
+    private func recordEntryNode(_ sequence: Int, _ node: Int) {
+        while entryNodes.count <= sequence { entryNodes.append(0) }
+        entryNodes[sequence] = UInt8(truncatingIfNeeded: node)
+    }
+
     private func sendSocketMessage(from session: BenchSocketSession, now: UInt64) {
         guard session.phase == .joined else { return }
         let receiver = Int(generator.next() % UInt64(max(1, userCount)))
         let sequence = ledger.recordSend(receiver: receiver)
         recordSendTime(sequence, now)
+        recordEntryNode(sequence, session.node)
         session.sendMessage(sequence: sequence, receiver: receiver)
     }
 

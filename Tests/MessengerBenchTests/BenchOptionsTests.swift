@@ -1,5 +1,6 @@
 import Testing
 @testable import ConformanceKit
+@testable import MessengerBench
 
 @Suite struct BenchOptionsTests {
     @Test func defaultsRunEveryWorkloadAgainstTheEmbeddedServer() throws {
@@ -73,6 +74,9 @@ import Testing
         (["http://a:1", "http://b:2"], "unexpected argument"),
         (["-q=1"], "unknown bench option"),
         (["--quiet=yes"], "--quiet takes no value"),
+        (["http://a:1", "--node", "http://b:2"], "--node only, or one URL"),
+        (["--node", "http://a:1", "--server-pid", "5"], "--server-pid measures one process"),
+        (["--node", "ftp://a"], "the URL must start with http://"),
     ])
     func badArgumentsAreUsageErrors(arguments: [String], message: String) {
         #expect {
@@ -81,6 +85,13 @@ import Testing
             guard let error = error as? ConformUsageError else { return false }
             return error.message.contains(message)
         }
+    }
+
+    @Test func nodesAreRepeatedEntryPoints() throws {
+        let options = try BenchOptions.parse(["--node", "http://127.0.0.1:1/", "--node", "http://127.0.0.1:2", "--workloads", "fanout"])
+        #expect(options.nodes == ["http://127.0.0.1:1", "http://127.0.0.1:2"])
+        #expect(options.targetURL == nil)
+        #expect(options.workloads == [.fanout])
     }
 
     @Test func conformHandsBenchArgumentsOver() throws {

@@ -1,0 +1,18 @@
+import ConformanceKit
+
+/// One entry point of the deployment under bench: where its sessions and POST connections connect, and
+/// the request head prefix its POSTs carry (the `Host` header is the node's own).
+struct BenchEndpoint: Sendable {
+    let host: String
+    let port: Int
+    let hostHeader: String
+    /// `POST /messages HTTP/1.1`, Host and Content-Type, up to `Content-Length: `.
+    let requestHeadPrefix: [UInt8]
+
+    init(_ address: KitServerAddress) {
+        host = address.host
+        port = address.port
+        hostHeader = address.hostHeader
+        requestHeadPrefix = Array("POST /messages HTTP/1.1\r\nHost: \(address.hostHeader)\r\nContent-Type: application/json\r\nContent-Length: ".utf8)
+    }
+}
