@@ -10,7 +10,7 @@ extension KitSession {
     /// Sends raw Engine.IO packet text on the current transport (a text frame, or a POST body).
     public func sendEngineIO(text: String) async throws {
         try await withSendGate {
-            context.wireTrace.append(session: label, .sent, KitFormat.truncated(text))
+            recorder.wireTrace.append(session: label, .sent, KitFormat.truncated(text))
             if let webSocket = try currentWebSocket() {
                 webSocket.sendText(text)
             } else {
@@ -23,9 +23,9 @@ extension KitSession {
     public func sendWebSocketFrame(_ bytes: [UInt8]) async throws {
         try await withSendGate {
             guard let webSocket = try currentWebSocket() else {
-                throw ScenarioInconclusive("\(label) is polling: it has no WebSocket to send a frame on")
+                throw KitClientError.wrongTransport(reason: "\(label) is polling: it has no WebSocket to send a frame on")
             }
-            context.wireTrace.append(session: label, .sent, "raw frame " + KitFormat.bytes(bytes, limit: 120))
+            recorder.wireTrace.append(session: label, .sent, "raw frame " + KitFormat.bytes(bytes, limit: 120))
             webSocket.sendRaw(bytes)
         }
     }
@@ -34,21 +34,21 @@ extension KitSession {
     public func sendPollingBody(_ bytes: [UInt8]) async throws -> Int {
         try await withSendGate {
             guard try currentWebSocket() == nil else {
-                throw ScenarioInconclusive("\(label) is on WebSocket: it has no polling transport to POST on")
+                throw KitClientError.wrongTransport(reason: "\(label) is on WebSocket: it has no polling transport to POST on")
             }
-            context.wireTrace.append(session: label, .sent, "POST body " + KitFormat.bytes(bytes, limit: 120))
+            recorder.wireTrace.append(session: label, .sent, "POST body " + KitFormat.bytes(bytes, limit: 120))
             let status = try await post(bytes)
-            context.wireTrace.append(session: label, .received, "POST answered \(status)")
+            recorder.wireTrace.append(session: label, .received, "POST answered \(status)")
             return status
         }
     }
 
     /// Sends CONNECT for `namespace` and returns the server's CONNECT or CONNECT_ERROR answer for it.
     ///
-    /// Throws `ScenarioFailure` when none arrives within 5 s (scaled).
+    /// Throws `KitClientError.noNamespaceAnswer` when none arrives within 5 s (scaled).
     public func connectNamespace(_ namespace: String, auth: JSONValue? = nil) async throws -> SocketIOPacket {
         try await sendSocketIO(.connect(namespace: namespace, data: auth))
-        let timeout = context.timeout(.seconds(5))
+        let timeout = settings.timeout(.seconds(5))
         let deadline = ContinuousClock.now + timeout
         while true {
             let remaining = ContinuousClock.now.duration(to: deadline)
@@ -57,57 +57,55 @@ extension KitSession {
             violation("a \(answer.type) for namespace \(answer.namespace) while waiting for \(namespace)")
         }
         let closed = isClosed ? "the session closed (\(closeReason ?? "unknown"))" : "nothing within \(KitFormat.duration(timeout))"
-        throw ScenarioFailure(expected: ["a CONNECT or CONNECT_ERROR answer for namespace \(namespace)"], actual: closed)
+        throw KitClientError.noNamespaceAnswer(namespace: namespace, actual: closed)
     }
 
     /// Connects to `/`, with a token for `user` when the run authenticates (Spec TRANSPORT-1, AUTH-2);
-    /// fails unless the answer is CONNECT with a string `sid`. `token` replaces the freshly minted one.
+    /// throws `KitClientError.rootConnectRefused` unless the answer is CONNECT with a string `sid`. `token` replaces the freshly minted one.
     func connectRoot(as user: String, token: String? = nil, operation: OperationID?) async throws {
-        let auth = context.authentication.map { KitAuthentication.connectPayload(token ?? $0.token(for: user)) }
+        let auth = settings.authentication.map { KitAuthentication.connectPayload(token ?? $0.token(for: user)) }
         let answer = try await connectNamespace("/", auth: auth)
         guard answer.type == .connect, answer.data?["sid"]?.stringValue != nil else {
-            let refusal = answer.type == .connectError && auth == nil
-                ? " (the server requires authentication: run conform with --auth-secret-file PATH)" : ""
-            throw ScenarioFailure(
-                expected: ["a CONNECT answer for / carrying an object with a string sid, e.g. 40{\"sid\":\"…\"} (TRANSPORT-1\(auth == nil ? "" : ", AUTH-2 with a valid token for \(user)"))"],
-                actual: KitFormat.truncated(answer.encoded(), limit: 200) + refusal, witnesses: operation.map { [$0] } ?? [])
+            throw KitClientError.rootConnectRefused(
+                user: user, isAuthenticated: auth != nil, isConnectError: answer.type == .connectError,
+                answer: KitFormat.truncated(answer.encoded(), limit: 200), witnesses: operation.map { [$0] } ?? [])
         }
         state.withLock { $0.tokenUser = auth == nil ? nil : user }
     }
 
     /// Sends Socket.IO DISCONNECT for `/` (`41`); the transport stays open. Records a `disconnect`.
     public func disconnect() async throws {
-        let operation = context.history.invoke(process: label, .disconnect, value: "socket.io disconnect")
+        let operation = recorder.history.invoke(process: label, .disconnect, value: "socket.io disconnect")
         try await sendSocketIO(.disconnect())
-        let now = context.clock.now()
+        let now = recorder.clock.now()
         state.withLock { state in if state.clientClosedAt == nil { state.clientClosedAt = now } }
-        context.history.ok(operation)
+        recorder.history.ok(operation)
     }
 
     /// Closes the session: Engine.IO close packet, then the transport. Idempotent.
     public func close() async {
         guard !isClosed else { return }
-        let operation = context.history.invoke(process: label, .disconnect, value: "close transport")
-        let now = context.clock.now()
+        let operation = recorder.history.invoke(process: label, .disconnect, value: "close transport")
+        let now = recorder.clock.now()
         state.withLock { state in
             state.isClosedByClient = true
             if state.clientClosedAt == nil { state.clientClosedAt = now }
         }
         let webSocket = state.withLock { $0.transport == .webSocket ? $0.webSocket : nil }
         if let webSocket {
-            context.wireTrace.append(session: label, .sent, "1")
+            recorder.wireTrace.append(session: label, .sent, "1")
             webSocket.sendText("1")
             webSocket.close()
         } else {
-            context.wireTrace.append(session: label, .sent, "1")
+            recorder.wireTrace.append(session: label, .sent, "1")
             let request = HTTPRequest(
                 head: HTTPRequestHead(method: "POST", target: Self.target(transport: "polling", sid: openPayload.sid)), body: Array("1".utf8))
-            _ = await KitHTTPExchange.send(request, to: address, timeout: context.timeout(.seconds(2)))
+            _ = await KitHTTPExchange.send(request, to: address, timeout: settings.timeout(.seconds(2)))
         }
         let stray = state.withLock { $0.transport == .webSocket ? nil : $0.webSocket }
         stray?.connection.close()
         markClosed("closed by the client", byClient: true)
-        context.history.ok(operation)
+        recorder.history.ok(operation)
     }
 
     /// Waits until the session is closed (by the server, or already); true when it is.
@@ -121,7 +119,7 @@ extension KitSession {
     /// (Spec ROBUST-6). No effect on polling.
     public func setReading(_ isReading: Bool) {
         let webSocket = state.withLock { $0.webSocket }
-        context.wireTrace.append(session: label, .note, isReading ? "resume reading" : "stop reading")
+        recorder.wireTrace.append(session: label, .note, isReading ? "resume reading" : "stop reading")
         webSocket?.connection.setReading(isReading)
     }
 }

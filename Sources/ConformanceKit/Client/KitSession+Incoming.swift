@@ -6,12 +6,12 @@ extension KitSession {
     /// Notes a strictness finding and traces it.
     func violation(_ text: String) {
         state.withLock { $0.violations.append(text) }
-        context.wireTrace.append(session: label, .note, "protocol violation: \(text)")
+        recorder.wireTrace.append(session: label, .note, "protocol violation: \(text)")
     }
 
     /// Marks the session closed (once), releasing every waiter.
     func markClosed(_ reason: String, byClient: Bool = false) {
-        let now = context.clock.now()
+        let now = recorder.clock.now()
         let isFirst = state.withLock { state -> Bool in
             guard !state.isClosed else { return false }
             state.isClosed = true
@@ -23,7 +23,7 @@ extension KitSession {
             return true
         }
         guard isFirst else { return }
-        context.wireTrace.append(session: label, .note, "closed: \(reason)")
+        recorder.wireTrace.append(session: label, .note, "closed: \(reason)")
         let (webSocket, waiters) = state.withLock { ($0.webSocket, Array($0.ackWaiters.values)) }
         if !byClient { webSocket?.connection.close() }
         for waiter in waiters { waiter.close() }
@@ -35,7 +35,7 @@ extension KitSession {
     /// Handles one Engine.IO packet received on either transport; `isPongSent` when the kit's loop has
     /// already answered this ping on the WebSocket (`KitWebSocketInbound`).
     func handle(_ packet: EngineIOPacket, isPolling: Bool, isPongSent: Bool = false) {
-        context.wireTrace.append(session: label, .received, KitFormat.truncated(packet.encodedText()))
+        recorder.wireTrace.append(session: label, .received, KitFormat.truncated(packet.encodedText()))
         switch packet {
         case .open:
             violation("an Engine.IO open packet after the handshake")
@@ -43,13 +43,13 @@ extension KitSession {
             markClosed("the server sent an Engine.IO close packet")
         case .ping(let data):
             if !data.isEmpty { violation("an Engine.IO ping carrying data '\(KitFormat.truncated(data, limit: 40))' outside an upgrade") }
-            let now = context.clock.now()
+            let now = recorder.clock.now()
             state.withLock { state in
                 state.pingsReceived += 1
                 state.pingTimes.append(now)
             }
             if isPongSent {
-                context.wireTrace.append(session: label, .sent, KitFormat.truncated(EngineIOPacket.pong(data).encodedText()))
+                recorder.wireTrace.append(session: label, .sent, KitFormat.truncated(EngineIOPacket.pong(data).encodedText()))
             } else if autoPong && isPolling {
                 // On polling the answer is a POST; on a WebSocket the loop answers, or no pong is due
                 // (the server's close frame came first).
@@ -65,7 +65,7 @@ extension KitSession {
             violation("an Engine.IO upgrade packet (5) from the server")
         case .noop:
             // Meaningless on a WebSocket, but harmless: clients ignore it, and no Spec rule forbids it.
-            if !isPolling { context.wireTrace.append(session: label, .note, "ignored: an Engine.IO noop (6) on the WebSocket") }
+            if !isPolling { recorder.wireTrace.append(session: label, .note, "ignored: an Engine.IO noop (6) on the WebSocket") }
         }
     }
 
@@ -90,7 +90,7 @@ extension KitSession {
         case .connectError:
             namespaceAnswers.push(packet)
         case .disconnect:
-            context.wireTrace.append(session: label, .note, "the server disconnected namespace \(packet.namespace)")
+            recorder.wireTrace.append(session: label, .note, "the server disconnected namespace \(packet.namespace)")
             if packet.namespace == "/" { state.withLock { $0.isRootDisconnectedByServer = true } }
         case .event:
             guard packet.namespace == "/" else {
@@ -102,8 +102,8 @@ extension KitSession {
                 return
             }
             let arguments = packet.eventArguments
-            let time = context.clock.now()
-            let operation = context.history.observe(process: label, .receive(event: name), value: Self.summary(arguments), at: time)
+            let time = recorder.clock.now()
+            let operation = recorder.history.observe(process: label, .receive(event: name), value: Self.summary(arguments), at: time)
             let event = ReceivedEvent(name: name, arguments: arguments, time: time, operation: operation)
             state.withLock { $0.events.append(event) }
             unconsumed.push(event)

@@ -26,21 +26,19 @@ extension KitSession {
 
     /// How long one poll may stay open before the kit gives up on it.
     var pollTimeout: Duration {
-        heartbeatPeriod + context.timeout(.seconds(10))
+        heartbeatPeriod + settings.timeout(.seconds(10))
     }
 
     // MARK: Opening
 
-    /// Performs the handshake on `transport` and returns the session with its reader running.
+    /// Performs the handshake on `transport` with the server at `address` and returns the session with
+    /// its reader running; throws `KitClientError`.
     static func open(
-        context: ScenarioContext, label: String, transport: TransportKind, autoPong: Bool
+        address: KitServerAddress, label: String, transport: TransportKind, autoPong: Bool,
+        recorder: any KitRecorder, settings: KitClientSettings
     ) async throws -> KitSession {
-        let entryPoint = context.entryPoint(for: label)
-        guard let address = KitServerAddress(baseURL: entryPoint) else {
-            throw ScenarioInconclusive("the target URL '\(entryPoint)' is not http://host:port")
-        }
-        let timeout = context.timeout(.seconds(5))
-        let trace = context.wireTrace
+        let timeout = settings.timeout(.seconds(5))
+        let trace = recorder.wireTrace
         switch transport {
         case .webSocket:
             let target = Self.target(transport: "websocket")
@@ -50,26 +48,25 @@ extension KitSession {
             case .success(let opened): webSocket = opened
             case .failure(.unreachable(let reason)):
                 trace.append(session: label, .note, reason)
-                throw ScenarioInconclusive("server unreachable: \(reason)")
+                throw KitClientError.unreachable(reason: reason)
             case .failure(let failure):
                 trace.append(session: label, .note, failure.description)
-                throw ScenarioFailure(
-                    expected: ["HTTP 101 Switching Protocols to a WebSocket for GET \(target) (TRANSPORT-2)"], actual: failure.description)
+                throw KitClientError.webSocketRefused(target: target, actual: failure.description)
             }
             trace.append(session: label, .received, "101 Switching Protocols")
             let first = await webSocket.receive(timeout: timeout)
-            let expected = "an Engine.IO open packet 0{\"sid\":…,\"upgrades\":[…],\"pingInterval\":…,\"pingTimeout\":…,\"maxPayload\":…} as the first WebSocket message (TRANSPORT-5)"
             guard case .message(.text(let text)) = first else {
                 webSocket.connection.close()
-                throw ScenarioFailure(expected: [expected], actual: Self.describe(first))
+                throw KitClientError.noOpenPacket(transport: .webSocket, actual: Self.describe(first))
             }
             trace.append(session: label, .received, KitFormat.truncated(text))
             guard case .open(let payload)? = try? EngineIOPacket.decode(text: text) else {
                 webSocket.connection.close()
                 let reason = Self.openFailureReason(text)
-                throw ScenarioFailure(expected: [expected], actual: "'\(KitFormat.truncated(text, limit: 120))'\(reason)")
+                throw KitClientError.noOpenPacket(transport: .webSocket, actual: "'\(KitFormat.truncated(text, limit: 120))'\(reason)")
             }
-            let session = KitSession(context: context, address: address, label: label, openPayload: payload, transport: .webSocket, autoPong: autoPong)
+            let session = KitSession(
+                recorder: recorder, settings: settings, address: address, label: label, openPayload: payload, transport: .webSocket, autoPong: autoPong)
             session.checkOpenPayload()
             session.state.withLock { $0.webSocket = webSocket }
             session.pollLoopEnded.close()
@@ -84,30 +81,31 @@ extension KitSession {
             case .success(let answer): response = answer
             case .failure(.unreachable(let reason)):
                 trace.append(session: label, .note, reason)
-                throw ScenarioInconclusive("server unreachable: \(reason)")
+                throw KitClientError.unreachable(reason: reason)
             case .failure(.timedOut(let limit)):
                 trace.append(session: label, .note, "no answer within \(KitFormat.duration(limit))")
-                throw ScenarioInconclusive("the polling handshake got no answer within \(KitFormat.duration(limit))")
+                throw KitClientError.pollingHandshakeTimedOut(limit: limit)
             case .failure(let failure):
                 trace.append(session: label, .note, failure.description)
-                throw ScenarioFailure(expected: ["an HTTP 200 answer to GET \(target) (TRANSPORT-3)"], actual: failure.description)
+                throw KitClientError.pollingHandshakeFailed(target: target, actual: failure.description)
             }
             trace.append(session: label, .received, KitHTTPExchange.responseLine(response))
-            let expected = "HTTP 200 whose body starts with an Engine.IO open packet 0{\"sid\":…} (TRANSPORT-3, TRANSPORT-5)"
             guard response.head.status == 200 else {
-                throw ScenarioFailure(expected: [expected], actual: KitHTTPExchange.responseLine(response))
+                throw KitClientError.noOpenPacket(transport: .polling, actual: KitHTTPExchange.responseLine(response))
             }
             let packets: [EngineIOPacket]
             do {
                 packets = try EngineIOPayload.decode(response.body, maxPayload: Int.max)
             } catch {
-                throw ScenarioFailure(expected: [expected], actual: "a body that is no Engine.IO payload (\(error)): \(KitFormat.bytes(response.body, limit: 120))")
+                throw KitClientError.noOpenPacket(
+                    transport: .polling, actual: "a body that is no Engine.IO payload (\(error)): \(KitFormat.bytes(response.body, limit: 120))")
             }
             guard case .open(let payload)? = packets.first else {
                 let text = String(decoding: response.body.prefix(120), as: UTF8.self)
-                throw ScenarioFailure(expected: [expected], actual: "'\(text)'\(Self.openFailureReason(text))")
+                throw KitClientError.noOpenPacket(transport: .polling, actual: "'\(text)'\(Self.openFailureReason(text))")
             }
-            let session = KitSession(context: context, address: address, label: label, openPayload: payload, transport: .polling, autoPong: autoPong)
+            let session = KitSession(
+                recorder: recorder, settings: settings, address: address, label: label, openPayload: payload, transport: .polling, autoPong: autoPong)
             session.checkOpenPayload()
             for packet in packets.dropFirst() { session.handle(packet, isPolling: true) }
             Task { await session.runPollLoop() }
@@ -147,7 +145,7 @@ extension KitSession {
         let payload = openPayload
         for (name, value) in [("pingInterval", payload.pingInterval), ("pingTimeout", payload.pingTimeout), ("maxPayload", payload.maxPayload)]
         where value <= 0 {
-            violation("open packet \(name) is \(value), not a positive integer (TRANSPORT-5)")
+            violation("open packet \(name) is \(value), not a positive integer")
         }
     }
 
@@ -168,7 +166,7 @@ extension KitSession {
                 // WebSocket pings are answered on the loop (or not at all after the server's close frame).
                 break
             case .message(.close(let code, let reason)), .answered(.close(let code, let reason)):
-                context.wireTrace.append(session: label, .received, "WebSocket close \(code.map(String.init) ?? "(no code)") \(reason)")
+                recorder.wireTrace.append(session: label, .received, "WebSocket close \(code.map(String.init) ?? "(no code)") \(reason)")
                 let isByClient = state.withLock { $0.isClosedByClient }
                 if !isByClient { webSocket.close() }
                 markClosed("the server closed the WebSocket (\(code.map(String.init) ?? "no code"))")
@@ -190,7 +188,7 @@ extension KitSession {
         do {
             handle(try EngineIOPacket.decode(text: text), isPolling: false, isPongSent: isPongSent)
         } catch {
-            context.wireTrace.append(session: label, .received, KitFormat.truncated(text))
+            recorder.wireTrace.append(session: label, .received, KitFormat.truncated(text))
             violation("a malformed Engine.IO packet '\(KitFormat.truncated(text, limit: 80))': \(error)")
         }
     }
@@ -215,7 +213,7 @@ extension KitSession {
             switch result {
             case .success(let response):
                 guard response.head.status == 200 else {
-                    context.wireTrace.append(session: label, .received, "poll: " + KitHTTPExchange.responseLine(response))
+                    recorder.wireTrace.append(session: label, .received, "poll: " + KitHTTPExchange.responseLine(response))
                     markClosed("a poll was answered \(response.head.status)")
                     return
                 }
@@ -223,14 +221,14 @@ extension KitSession {
                     let packets = try EngineIOPayload.decode(response.body, maxPayload: Int.max)
                     for packet in packets { handle(packet, isPolling: true) }
                 } catch {
-                    context.wireTrace.append(session: label, .received, "poll: " + KitHTTPExchange.responseLine(response))
+                    recorder.wireTrace.append(session: label, .received, "poll: " + KitHTTPExchange.responseLine(response))
                     violation("a poll body that is no Engine.IO payload: \(error)")
                     markClosed("malformed poll body")
                     return
                 }
             case .failure(let failure):
                 if isClosed { return }
-                context.wireTrace.append(session: label, .note, "poll: \(failure)")
+                recorder.wireTrace.append(session: label, .note, "poll: \(failure)")
                 markClosed("a poll failed: \(failure)")
                 return
             }
@@ -241,40 +239,36 @@ extension KitSession {
 
     /// Polling → WebSocket: `2probe` answered by `3probe`, polling paused, then `5` (Engine.IO v4 "Upgrade").
     public func upgradeToWebSocket() async throws {
-        guard transport == .polling else { throw ScenarioInconclusive("\(label) is not on polling: nothing to upgrade") }
-        let timeout = context.timeout(.seconds(5))
-        guard openPayload.upgrades.contains("websocket") else {
-            throw ScenarioFailure(
-                expected: ["\"upgrades\" of the polling open packet lists \"websocket\" (TRANSPORT-4)"],
-                actual: "upgrades \(openPayload.upgrades)")
-        }
-        guard await sendGate.next(timeout: timeout) != nil else { throw ScenarioInconclusive("\(label): a send did not finish within \(KitFormat.duration(timeout))") }
+        guard transport == .polling else { throw KitClientError.wrongTransport(reason: "\(label) is not on polling: nothing to upgrade") }
+        let timeout = settings.timeout(.seconds(5))
+        guard openPayload.upgrades.contains("websocket") else { throw KitClientError.upgradeNotOffered(upgrades: openPayload.upgrades) }
+        guard await sendGate.next(timeout: timeout) != nil else { throw KitClientError.sendStalled(session: label, limit: timeout) }
         defer { sendGate.push(()) }
         let target = Self.target(transport: "websocket", sid: openPayload.sid)
-        context.wireTrace.append(session: label, .sent, "GET \(target) (WebSocket upgrade)")
+        recorder.wireTrace.append(session: label, .sent, "GET \(target) (WebSocket upgrade)")
         let webSocket: KitWebSocket
         switch await KitWebSocket.open(address: address, target: target, timeout: timeout, answersEngineIOPings: autoPong) {
         case .success(let opened): webSocket = opened
-        case .failure(.unreachable(let reason)): throw ScenarioInconclusive("server unreachable: \(reason)")
+        case .failure(.unreachable(let reason)): throw KitClientError.unreachable(reason: reason)
         case .failure(let failure):
-            context.wireTrace.append(session: label, .note, failure.description)
-            throw ScenarioFailure(expected: ["HTTP 101 to the upgrade request GET \(target) (TRANSPORT-4)"], actual: failure.description)
+            recorder.wireTrace.append(session: label, .note, failure.description)
+            throw KitClientError.upgradeRefused(target: target, actual: failure.description)
         }
-        context.wireTrace.append(session: label, .received, "101 Switching Protocols")
-        context.wireTrace.append(session: label, .sent, "2probe")
+        recorder.wireTrace.append(session: label, .received, "101 Switching Protocols")
+        recorder.wireTrace.append(session: label, .sent, "2probe")
         webSocket.sendText("2probe")
         let answer = await webSocket.receive(timeout: timeout)
         guard case .message(.text("3probe")) = answer else {
             webSocket.connection.close()
-            throw ScenarioFailure(expected: ["3probe in answer to 2probe on the new WebSocket (TRANSPORT-4)"], actual: Self.describe(answer))
+            throw KitClientError.probeUnanswered(actual: Self.describe(answer))
         }
-        context.wireTrace.append(session: label, .received, "3probe")
+        recorder.wireTrace.append(session: label, .received, "3probe")
         // Pause polling: no new GET, and wait for the one in flight (the server releases it with a noop).
         state.withLock { $0.isPollingPaused = true }
         if await pollLoopEnded.next(timeout: timeout) == nil, !pollLoopEnded.isClosed {
             violation("the pending poll was not released within \(KitFormat.duration(timeout)) of 3probe (the server should answer it, e.g. with a noop)")
         }
-        context.wireTrace.append(session: label, .sent, "5")
+        recorder.wireTrace.append(session: label, .sent, "5")
         webSocket.sendText("5")
         let isClosed = state.withLock { state -> Bool in
             guard !state.isClosed else { return true }
@@ -284,7 +278,7 @@ extension KitSession {
         }
         guard !isClosed else {
             webSocket.connection.close()
-            throw ScenarioFailure(expected: ["the session stays open through the upgrade (TRANSPORT-4)"], actual: "closed: \(closeReason ?? "unknown")")
+            throw KitClientError.closedDuringUpgrade(reason: closeReason ?? "unknown")
         }
         Task { await self.runWebSocketReader(webSocket) }
     }
@@ -294,7 +288,7 @@ extension KitSession {
     /// Sends Engine.IO packets on the current transport (one POST for polling), one sender at a time.
     func sendEngineIOPackets(_ packets: [EngineIOPacket]) async throws {
         try await withSendGate {
-            for packet in packets { context.wireTrace.append(session: label, .sent, KitFormat.truncated(packet.encodedText())) }
+            for packet in packets { recorder.wireTrace.append(session: label, .sent, KitFormat.truncated(packet.encodedText())) }
             if let webSocket = try currentWebSocket() {
                 for packet in packets {
                     if case .binaryMessage(let bytes) = packet { webSocket.sendBinary(bytes) } else { webSocket.sendText(packet.encodedText()) }
@@ -309,17 +303,17 @@ extension KitSession {
     func currentWebSocket() throws -> KitWebSocket? {
         let (isClosed, reason, webSocket, transport) = state.withLock { ($0.isClosed, $0.closeReason, $0.webSocket, $0.transport) }
         guard !isClosed else {
-            throw ScenarioFailure(expected: ["session \(label) still open"], actual: "it was closed: \(reason ?? "unknown")")
+            throw KitClientError.sessionClosed(session: label, reason: reason ?? "unknown")
         }
         return transport == .webSocket ? webSocket : nil
     }
 
     /// Holds the send token around `body`.
     func withSendGate<Value>(_ body: () async throws -> Value) async throws -> Value {
-        let timeout = context.timeout(.seconds(10))
+        let timeout = settings.timeout(.seconds(10))
         guard await sendGate.next(timeout: timeout) != nil else {
             if Task.isCancelled { throw CancellationError() }
-            throw ScenarioInconclusive("\(label): the previous send did not finish within \(KitFormat.duration(timeout))")
+            throw KitClientError.sendStalled(session: label, limit: timeout)
         }
         defer { sendGate.push(()) }
         return try await body()
@@ -329,19 +323,19 @@ extension KitSession {
     func post(_ body: [UInt8]) async throws -> Int {
         var request = HTTPRequest(head: HTTPRequestHead(method: "POST", target: Self.target(transport: "polling", sid: openPayload.sid)), body: body)
         request.head.headers.add(name: "Content-Type", value: "text/plain;charset=UTF-8")
-        switch await KitHTTPExchange.send(request, to: address, timeout: context.timeout(.seconds(5))) {
+        switch await KitHTTPExchange.send(request, to: address, timeout: settings.timeout(.seconds(5))) {
         case .success(let response):
             if response.head.status != 200 {
-                context.wireTrace.append(session: label, .received, "post: " + KitHTTPExchange.responseLine(response))
+                recorder.wireTrace.append(session: label, .received, "post: " + KitHTTPExchange.responseLine(response))
                 markClosed("a POST was answered \(response.head.status)")
             }
             return response.head.status
         case .failure(.unreachable(let reason)):
             markClosed("unreachable: \(reason)")
-            throw ScenarioInconclusive("server unreachable: \(reason)")
+            throw KitClientError.unreachable(reason: reason)
         case .failure(let failure):
-            context.wireTrace.append(session: label, .note, "post: \(failure)")
-            throw ScenarioInconclusive("\(label): polling POST: \(failure)")
+            recorder.wireTrace.append(session: label, .note, "post: \(failure)")
+            throw KitClientError.pollingPostFailed(session: label, failure: "\(failure)")
         }
     }
 }

@@ -7,8 +7,9 @@ import WireCodecs
 /// the history and the wire trace, and notes anything the server got wrong in `protocolViolations`.
 /// Pings are answered (`autoPong`) on the kit's loop thread for a WebSocket, so a starved cooperative
 /// pool cannot delay the pong past pingTimeout, and by a POST from the reader task on polling. Every
-/// wait is bounded and ends on cancellation. Opened by `ScenarioContext.connect`. Engine.IO v4,
-/// Socket.IO v5; Spec §1.
+/// wait is bounded and ends on cancellation. It reports through a `KitRecorder` and throws
+/// `KitClientError`, which the scenario layer judges. Opened by `ScenarioContext.connect`. Engine.IO
+/// v4, Socket.IO v5; Spec §1.
 public final class KitSession: Sendable {
     public let label: String
     /// The handshake's open packet data.
@@ -16,7 +17,8 @@ public final class KitSession: Sendable {
     /// Whether Engine.IO pings are answered with pongs.
     public let autoPong: Bool
 
-    let context: ScenarioContext
+    let recorder: any KitRecorder
+    let settings: KitClientSettings
     let address: KitServerAddress
 
     struct Binding {
@@ -64,16 +66,17 @@ public final class KitSession: Sendable {
     /// Closed when the poll loop has ended (upgrade or close).
     let pollLoopEnded = KitMailbox<Void>()
 
-    init(context: ScenarioContext, address: KitServerAddress, label: String, openPayload: EngineIOOpenPayload,
-         transport: TransportKind, autoPong: Bool) {
-        self.context = context
+    init(recorder: any KitRecorder, settings: KitClientSettings, address: KitServerAddress, label: String,
+         openPayload: EngineIOOpenPayload, transport: TransportKind, autoPong: Bool) {
+        self.recorder = recorder
+        self.settings = settings
         self.address = address
         self.label = label
         self.openPayload = openPayload
         self.autoPong = autoPong
-        self.state = Mutex(State(transport: transport, openedAt: context.clock.now()))
+        self.state = Mutex(State(transport: transport, openedAt: recorder.clock.now()))
         sendGate.push(())
-        context.noteHeartbeat(pingInterval: openPayload.pingInterval, pingTimeout: openPayload.pingTimeout)
+        recorder.noteHeartbeat(pingInterval: openPayload.pingInterval, pingTimeout: openPayload.pingTimeout)
     }
 
     /// pingInterval + pingTimeout as the open packet advertised them: the server's heartbeat cycle.
@@ -145,12 +148,12 @@ public final class KitSession: Sendable {
 
     /// Emits an event on `/` (`42["name",…]`) and records an `emit` operation.
     public func emit(_ event: String, _ arguments: [JSONValue]) async throws {
-        let operation = context.history.invoke(process: label, .emit(event: event), value: Self.summary(arguments))
+        let operation = recorder.history.invoke(process: label, .emit(event: event), value: Self.summary(arguments))
         do {
             try await sendSocketIO(.event(event, arguments))
-            context.history.ok(operation)
+            recorder.history.ok(operation)
         } catch {
-            context.history.info(operation, result: "\(error)")
+            recorder.history.info(operation, result: "\(error)")
             throw error
         }
     }
@@ -165,25 +168,25 @@ public final class KitSession: Sendable {
             return id
         }
         defer { _ = state.withLock { $0.ackWaiters.removeValue(forKey: ackID) } }
-        let operation = context.history.invoke(process: label, .emit(event: event), value: Self.summary(arguments))
+        let operation = recorder.history.invoke(process: label, .emit(event: event), value: Self.summary(arguments))
         do {
             try await sendSocketIO(.event(event, arguments, ackID: ackID))
         } catch {
-            context.history.info(operation, result: "\(error)")
+            recorder.history.info(operation, result: "\(error)")
             throw error
         }
         guard let answer = await mailbox.next(timeout: timeout) else {
-            context.history.info(operation, result: "no ack within \(KitFormat.duration(timeout))")
+            recorder.history.info(operation, result: "no ack within \(KitFormat.duration(timeout))")
             return nil
         }
-        context.history.ok(operation, result: "ack " + Self.summary(answer))
+        recorder.history.ok(operation, result: "ack " + Self.summary(answer))
         return answer
     }
 
     /// Emits `join` and waits (5 s, scaled) for the next `all_messages`; records a `join` operation.
     ///
-    /// Throws `ScenarioFailure` when no `all_messages` arrives, naming the events that came instead
-    /// (Spec JOIN-1). The shape is not judged here: see `AllMessages.shapeError` (JOIN-2).
+    /// Throws `KitClientError.noAllMessages` when no `all_messages` arrives, naming the events that
+    /// came instead (Spec JOIN-1). The shape is not judged here: see `AllMessages.shapeError` (JOIN-2).
     public func join(_ user: String) async throws -> AllMessages {
         try await join(argument: .string(user), user: user)
     }
@@ -192,12 +195,12 @@ public final class KitSession: Sendable {
     func join(argument: JSONValue, user: String) async throws -> AllMessages {
         // Spec AUTH-5: an authenticated session joins only its token's user; to join another, the
         // kit reconnects `/` on the same session with a token for that user.
-        if context.authentication != nil, argument == .string(user), state.withLock({ $0.tokenUser }) != user {
+        if settings.authentication != nil, argument == .string(user), state.withLock({ $0.tokenUser }) != user {
             try await sendSocketIO(.disconnect())
             try await connectRoot(as: user, operation: nil)
         }
-        let operation = context.history.invoke(process: label, .join, value: user)
-        let joinedAt = context.clock.now()
+        let operation = recorder.history.invoke(process: label, .join, value: user)
+        let joinedAt = recorder.clock.now()
         state.withLock { state in
             if state.bindings.last?.user != user {
                 state.bindings.append(Binding(user: user, joinedAt: joinedAt, joinOperation: operation, firstEventIndex: state.events.count))
@@ -206,10 +209,10 @@ public final class KitSession: Sendable {
         do {
             try await sendSocketIO(.event("join", [argument]))
         } catch {
-            context.history.info(operation, result: "\(error)")
+            recorder.history.info(operation, result: "\(error)")
             throw error
         }
-        let timeout = context.timeout(.seconds(5))
+        let timeout = settings.timeout(.seconds(5))
         let deadline = ContinuousClock.now + timeout
         var others: [ReceivedEvent] = []
         while true {
@@ -217,7 +220,7 @@ public final class KitSession: Sendable {
             guard remaining > .zero, let event = await unconsumed.next(timeout: remaining) else { break }
             if event.name == "all_messages" {
                 let history = AllMessages(raw: event.arguments.first ?? .null, time: event.time, operation: event.operation)
-                context.history.ok(operation, result: "all_messages \(history.conversations.count) conversation(s)")
+                recorder.history.ok(operation, result: "all_messages \(history.conversations.count) conversation(s)")
                 return history
             }
             others.append(event)
@@ -226,10 +229,8 @@ public final class KitSession: Sendable {
         let actual = others.isEmpty
             ? "no event within \(KitFormat.duration(timeout))\(closed)"
             : "only " + others.prefix(5).map(\.summary).joined(separator: "; ") + closed
-        context.history.fail(operation, result: actual)
-        throw ScenarioFailure(
-            expected: ["an all_messages event on \(label) within \(KitFormat.duration(timeout)) of emitting join (JOIN-1)"],
-            actual: actual, witnesses: [operation] + others.prefix(5).map(\.operation))
+        recorder.history.fail(operation, result: actual)
+        throw KitClientError.noAllMessages(session: label, limit: timeout, actual: actual, witnesses: [operation] + others.prefix(5).map(\.operation))
     }
 
     // MARK: Delivery checker view

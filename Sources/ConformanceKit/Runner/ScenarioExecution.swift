@@ -56,7 +56,11 @@ struct ScenarioExecution: Sendable {
 
     static func outcome(_ operation: () async throws -> Void) async -> Outcome {
         do {
-            try await operation()
+            do {
+                try await operation()
+            } catch let error as KitClientError {
+                throw error.finding  // what the scenario layer makes of the client's error
+            }
             return .passed
         } catch let failure as ScenarioFailure {
             return .failed(failure)

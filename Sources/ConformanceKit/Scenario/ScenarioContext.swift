@@ -11,8 +11,9 @@ import Synchronization
 /// keeps scenarios of one run apart, and the counter keeps calls apart. Same seed + same run token +
 /// same call sequence gives the same names.
 ///
-/// The client layer adds networking as extensions on this type.
-public final class ScenarioContext: Sendable {
+/// It is the `KitRecorder` of the sessions a scenario opens; `ScenarioContext+Client` drives the
+/// client and turns its `KitClientError`s into findings.
+public final class ScenarioContext: KitRecorder {
     /// Longest user name `uniqueUser` returns: Spec SEND-2 guarantees names of up to 64 characters.
     public static let maximumUserLength = 64
 
@@ -138,7 +139,10 @@ public final class ScenarioContext: Sendable {
     public static let cycleGrace: Duration = .seconds(2)
 
     /// The scaled form of a kit timeout: `base × timeoutFactor` (`--timeout-factor`).
-    public func timeout(_ base: Duration) -> Duration { base * timeoutFactor }
+    public func timeout(_ base: Duration) -> Duration { clientSettings.timeout(base) }
+
+    /// What the client's sessions take from this run: the timeout factor and the tokens.
+    public var clientSettings: KitClientSettings { KitClientSettings(timeoutFactor: timeoutFactor, authentication: authentication) }
 
     /// A user name no other call of this run returns and no earlier run used: at most 64 ASCII
     /// characters, `hint` (letters, digits, `-`, `_` kept; shortened if needed) first.

@@ -1,4 +1,5 @@
 import CLinux
+import Dispatch
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -89,18 +90,25 @@ public final class ChildProcess: Sendable {
             signalGroup(SIGKILL)
             return
         }
-        kill9()
+        await kill9()
     }
 
-    /// SIGKILL to the group, then waits until the shell is reaped.
-    public func kill9() {
+    /// SIGKILL to the group, then waits until the shell is reaped: the blocking `waitpid` runs on a
+    /// Dispatch thread, so the caller's task suspends instead of holding a thread of the cooperative pool.
+    public func kill9() async {
         signalGroup(SIGKILL)
-        exitStatus.withLock { status in
-            guard status == nil else { return }
-            var word: Int32 = 0
-            _ = waitpid(processID, &word, 0)
-            status = word
+        guard !hasExited else { return }
+        let processID = self.processID
+        let word: Int32? = await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                var word: Int32 = 0
+                var result: pid_t
+                repeat { result = waitpid(processID, &word, 0) } while result < 0 && errno == EINTR
+                continuation.resume(returning: result == processID ? word : nil)
+            }
         }
+        // nil: `hasExited` reaped it meanwhile (ECHILD) and recorded the status itself.
+        exitStatus.withLock { status in if status == nil { status = word ?? 0 } }
     }
 }
 

@@ -69,7 +69,7 @@ public final class CommandTarget: ServerTarget {
             defer { current = nil }
             return current
         }
-        child?.kill9()
+        await child?.kill9()
         do {
             try await start()
         } catch {

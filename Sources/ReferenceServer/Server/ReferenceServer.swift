@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation  // String(format:) in the slow-commit warning
 import MessageStore
 import NetworkCore
 import Synchronization
@@ -176,7 +177,7 @@ public final class ReferenceServer: Sendable {
         while ContinuousClock.now < deadline {
             let count = Self.runOnLoop(loop) { context in context.connectionCount } ?? 0
             if count == 0 { break }
-            usleepMilliseconds(10)
+            sleepThread(milliseconds: 10)
         }
         loop.shutdown()
         store.close()
@@ -214,7 +215,8 @@ public final class ReferenceServer: Sendable {
     }
 }
 
-private func usleepMilliseconds(_ milliseconds: Int) {
+/// Blocks the calling thread (`nanosleep`) for `milliseconds`.
+private func sleepThread(milliseconds: Int) {
     var request = timespec(tv_sec: 0, tv_nsec: milliseconds * 1_000_000)
     _ = nanosleep(&request, nil)
 }

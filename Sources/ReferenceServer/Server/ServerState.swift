@@ -51,7 +51,7 @@ struct ServerState {
     /// One Engine.IO session with its Socket.IO layer and transport bindings.
     ///
     /// A class, so `sessions[sid]?.engineIO.send(…)` mutates the record where it lives (a struct this
-    /// size went through the dictionary's `modify` accessor on every mutation; BENCHMARKS.md).
+    /// size went through the dictionary's `modify` accessor on every mutation; BENCHMARKS.md, "Shapes chosen for speed").
     final class SessionRecord {
         var engineIO: EngineIOServerSession
         var socketIO: SocketIOServerSession

@@ -55,7 +55,7 @@ import Testing
     }
 
     /// Spec AUTH, ORIGIN: the peer with authentication (PyJWT) and an allow-list passes the whole
-    /// catalogue run authenticated, the AUTH and ORIGIN scenarios included; only JOIN-6 and the cluster scenarios are skipped.
+    /// catalogue run authenticated, the AUTH and ORIGIN scenarios included; only JOIN-6, the cluster scenarios and the storage fault are skipped.
     @Test(.enabled("no Python with flask_socketio and simple_websocket: set MESSENGER_TEST_PYTHON or run .ci/run") {
         await isRunnable()
     })

@@ -1,6 +1,6 @@
 /// Every scenario of the kit, in Spec order; `conform` runs this list.
 ///
-/// Each group is an enum with a static `all` in its own file(s) under Scenarios/ (e.g.
+/// Each group is an enum with a static `all` in its own file(s) under Catalog/ (e.g.
 /// `TransportScenarios.all`); add a group here to include it.
 public enum ScenarioCatalog {
     public static var all: [Scenario] {

@@ -8,7 +8,7 @@ extension ScenarioContext {
     /// `.pollingUpgrade`: polling, then the upgrade dance, returning once upgraded. Records a `connect`
     /// operation; traces every packet under `label`; registers a teardown closing the session.
     /// Throws `ScenarioFailure` when the server answers wrongly, `ScenarioInconclusive` when it is
-    /// unreachable. With `authentication`, the CONNECT carries a token for `user` (a fresh user when
+    /// unreachable (the session's `KitClientError`s read as findings). With `authentication`, the CONNECT carries a token for `user` (a fresh user when
     /// nil; `join` reconnects with a token for the user it joins when that differs, Spec AUTH-5).
     public func connect(
         _ label: String, transport: TransportKind = .webSocket, autoPong: Bool = true, connectNamespace: Bool = true, user: String? = nil
@@ -16,10 +16,21 @@ extension ScenarioContext {
         let operation = history.invoke(process: label, .connect, value: transport.rawValue)
         let session: KitSession
         do {
-            session = try await KitSession.open(context: self, label: label, transport: transport, autoPong: autoPong)
-        } catch let failure as ScenarioFailure {
-            history.fail(operation, result: failure.actual)
-            throw ScenarioFailure(expected: failure.expected, actual: failure.actual, witnesses: failure.witnesses + [operation])
+            let entryPoint = entryPoint(for: label)
+            guard let address = KitServerAddress(baseURL: entryPoint) else {
+                throw ScenarioInconclusive("the target URL '\(entryPoint)' is not http://host:port")
+            }
+            session = try await KitSession.open(
+                address: address, label: label, transport: transport, autoPong: autoPong, recorder: self, settings: clientSettings)
+        } catch let error as KitClientError {
+            switch error.finding {
+            case let failure as ScenarioFailure:
+                history.fail(operation, result: failure.actual)
+                throw ScenarioFailure(expected: failure.expected, actual: failure.actual, witnesses: failure.witnesses + [operation])
+            case let finding:
+                history.info(operation, result: "\(finding)")
+                throw finding
+            }
         } catch {
             history.info(operation, result: "\(error)")
             throw error
@@ -27,7 +38,11 @@ extension ScenarioContext {
         addTeardown { await session.close() }
         history.ok(operation, result: "sid \(session.openPayload.sid)")
         guard connectNamespace else { return session }
-        try await session.connectRoot(as: user ?? uniqueUser("connect"), operation: operation)
+        do {
+            try await session.connectRoot(as: user ?? uniqueUser("connect"), operation: operation)
+        } catch let error as KitClientError {
+            throw error.finding
+        }
         return session
     }
 
