@@ -5,26 +5,16 @@ import NetworkCore
 /// loop thread runs every bench connection, the async runner only steps it and polls it.
 final class BenchEngine: Sendable {
     let loop: EventLoop
-    /// The loop-confined driver; only the loop thread reaches it (inside `onLoop`).
-    private let slot = DriverSlot()
-
-    /// Holds the driver. @unchecked Sendable: `lock` guards `driver` (and only the loop thread takes it).
-    private final class DriverSlot: @unchecked Sendable {
-        private let lock = NSLock()
-        private var driver: BenchDriver?
-
-        func withDriver<Value>(_ body: (inout BenchDriver?) -> Value) -> Value {
-            lock.lock()
-            defer { lock.unlock() }
-            return body(&driver)
-        }
-    }
+    /// The driver, confined to the loop's thread (`LoopBound`, checked on every access): every use is
+    /// a task submitted to the loop.
+    private let slot: LoopBound<BenchDriver?>
 
     init() throws(NetworkError) {
         var configuration = NetworkConfiguration(log: { _ in })
         configuration.maxEventsPerWait = 1024
         configuration.maxPendingWriteBytes = 64 * 1024 * 1024
         loop = try EventLoop(configuration: configuration, name: "conform-bench")
+        slot = LoopBound(nil, loop: loop)
     }
 
     /// Replaces the driver with a fresh one (closing the previous one's connections).
@@ -33,7 +23,7 @@ final class BenchEngine: Sendable {
         seed: UInt64
     ) async {
         _ = try? await loop.submit { [slot] _ in
-            slot.withDriver { driver in
+            slot.withValue { driver in
                 driver?.closeAll()
                 driver = BenchDriver(
                     endpoints: endpoints, spread: spread, content: content, users: users, sessionsPerUser: sessionsPerUser,
@@ -45,7 +35,7 @@ final class BenchEngine: Sendable {
     /// Runs `body` with the driver on the loop thread; nil if there is none or the loop has ended.
     func onLoop<Value: Sendable>(_ body: @escaping @Sendable (BenchDriver, LoopContext) -> Value) async -> Value? {
         try? await loop.submit { [slot] context in
-            slot.withDriver { driver -> Value? in
+            slot.withValue { driver -> Value? in
                 guard let driver else { return nil }
                 return body(driver, context)
             }
@@ -55,7 +45,7 @@ final class BenchEngine: Sendable {
     /// Closes every connection of the current driver and drops it.
     func closeAll() async {
         _ = try? await loop.submit { [slot] _ in
-            slot.withDriver { driver in
+            slot.withValue { driver in
                 driver?.closeAll()
                 driver = nil
             }
