@@ -1,3 +1,4 @@
+import ConformanceKit
 /// The names and message contents of one bench run, and the fast scan that attributes a received
 /// `new_message` to the message it carries (no I/O).
 ///
@@ -7,10 +8,22 @@ public struct BenchContent: Sendable, Equatable {
     /// A short run-unique token (lowercase letters and digits).
     public let token: String
     public let contentBytes: Int
+    /// How tokens are minted when the server requires authentication (Spec AUTH); nil: none sent.
+    public let authentication: KitAuthentication?
+    /// `Authorization: Bearer <the sender's token>` and its line break, or nothing (Spec AUTH-7, AUTH-8).
+    let senderAuthorizationLine: [UInt8]
 
-    public init(token: String, contentBytes: Int) {
+    public init(token: String, contentBytes: Int, authentication: KitAuthentication? = nil) {
         self.token = token
         self.contentBytes = max(16, contentBytes)
+        self.authentication = authentication
+        senderAuthorizationLine = authentication.map { Array("Authorization: Bearer \($0.token(for: "s\(token)"))\r\n".utf8) } ?? []
+    }
+
+    /// The Socket.IO CONNECT of user `index`'s sessions: `40`, or `40{"token":"…"}` (Spec AUTH-1).
+    public func connectText(user index: Int) -> String {
+        guard let authentication else { return "40" }
+        return "40{\"token\":\"\(authentication.token(for: userName(index)))\"}"
     }
 
     /// The name of user `index`.

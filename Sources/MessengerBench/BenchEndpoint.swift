@@ -6,13 +6,15 @@ struct BenchEndpoint: Sendable {
     let host: String
     let port: Int
     let hostHeader: String
-    /// `POST /messages HTTP/1.1`, Host and Content-Type, up to `Content-Length: `.
+    /// `POST /messages HTTP/1.1`, Host and Content-Type, each with its line break: the header fields
+    /// that precede the run's `Authorization` (if any) and `Content-Length`.
     let requestHeadPrefix: [UInt8]
+    static let contentLengthName = Array("Content-Length: ".utf8)
 
     init(_ address: KitServerAddress) {
         host = address.host
         port = address.port
         hostHeader = address.hostHeader
-        requestHeadPrefix = Array("POST /messages HTTP/1.1\r\nHost: \(address.hostHeader)\r\nContent-Type: application/json\r\nContent-Length: ".utf8)
+        requestHeadPrefix = Array("POST /messages HTTP/1.1\r\nHost: \(address.hostHeader)\r\nContent-Type: application/json\r\n".utf8)
     }
 }

@@ -63,6 +63,10 @@ public struct BenchOptions: Sendable, Equatable {
     public var contentBytes = 32
     /// The server's process id, for RSS and CPU from /proc (set automatically for the embedded server).
     public var serverProcessID: Int32?
+    /// With a server that requires authentication (Spec AUTH): the HS256 secret's file and the audience;
+    /// the bench mints a token for every user it invents and for its sender.
+    public var authSecretFile: String?
+    public var authAudience: String?
     public var jsonPath: String?
     /// Where `--html` writes the results page.
     public var htmlPath: String?
@@ -106,6 +110,11 @@ public struct BenchOptions: Sendable, Equatable {
                                     delivered to sessions on the others; the spread is printed and the
                                     fan-out workloads report their cross-node deliveries.
           --workloads LIST          Comma-separated workloads (default fanout,latency,capacity,history,socket).
+          --auth-secret-file PATH   The server requires authentication (Spec AUTH): sign a token with the
+                                    HS256 secret in PATH for every user (sent in CONNECT) and for the
+                                    sender (Authorization: Bearer on every POST); without URL the embedded
+                                    server requires it too.
+          --auth-audience A         The tokens' aud claim.
           --users U                 Fanout/socket users (default 100).
           --sessions-per-user S     WebSocket sessions per user (default 2).
           --connections P           Keep-alive POST connections (default 16).
@@ -194,6 +203,8 @@ public struct BenchOptions: Sendable, Equatable {
             case "--connect-timeout": options.connectTimeout = try seconds()
             case "--server-pid": options.serverProcessID = Int32(try count(1...Int(Int32.max)))
             case "--seed": options.seed = try ConformOptions.seed(value())
+            case "--auth-secret-file": options.authSecretFile = try ConformOptions.nonEmpty(name, value())
+            case "--auth-audience": options.authAudience = try ConformOptions.nonEmpty(name, value())
             case "--json": options.jsonPath = try ConformOptions.nonEmpty(name, value())
             case "--html": options.htmlPath = try ConformOptions.nonEmpty(name, value())
             case "--compare": options.compareDirectory = try ConformOptions.nonEmpty(name, value())
@@ -201,6 +212,7 @@ public struct BenchOptions: Sendable, Equatable {
                 throw ConformUsageError("unknown bench option '\(name)'")
             }
         }
+        if options.authAudience != nil, options.authSecretFile == nil { throw ConformUsageError("--auth-audience needs --auth-secret-file") }
         if !options.nodes.isEmpty {
             guard options.targetURL == nil else { throw ConformUsageError("give the deployment's entry points with --node only, or one URL") }
             guard options.serverProcessID == nil else {

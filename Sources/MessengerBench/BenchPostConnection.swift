@@ -43,6 +43,8 @@ final class BenchPostConnection: ConnectionHandler {
         let body = driver.content.postBody(sequence: sequence, receiver: receiver)
         request.removeAll(keepingCapacity: true)
         request.append(contentsOf: endpoint.requestHeadPrefix)
+        request.append(contentsOf: driver.content.senderAuthorizationLine)
+        request.append(contentsOf: BenchEndpoint.contentLengthName)
         request.append(contentsOf: String(body.utf8.count).utf8)
         request.append(contentsOf: [0x0D, 0x0A, 0x0D, 0x0A])
         request.append(contentsOf: body.utf8)

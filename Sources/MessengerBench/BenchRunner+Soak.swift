@@ -21,7 +21,9 @@ extension BenchRunner {
         while ContinuousClock.now - start < options.soakDuration {
             rounds += 1
             // Fresh users each round: a user's history (and so its join) stays the size of one round.
-            let content = BenchContent(token: context.content.token + "r" + String(rounds), contentBytes: context.content.contentBytes)
+            let content = BenchContent(
+                token: context.content.token + "r" + String(rounds), contentBytes: context.content.contentBytes,
+                authentication: context.content.authentication)
             await context.reset(users: users, sessionsPerUser: 1, pipelineDepth: options.pipelineDepth, content: content, seed: context.seed &+ UInt64(rounds))
             if let problem = await openSessionsAndPosts(context, users: users, sessionsPerUser: 1, posts: true, label: label) {
                 return await inconclusive(result, "round \(rounds): \(problem)", context)

@@ -9,12 +9,18 @@ public struct BenchRunner: Sendable {
     /// The entry points: one server's base URL, or every node of the deployment.
     public let baseURLs: [String]
     public let serverProcessID: Int32?
+    /// Tokens for a server that requires authentication (`--auth-secret-file`); nil: none.
+    public let authentication: KitAuthentication?
     let progress: @Sendable (String) -> Void
 
-    public init(options: BenchOptions, baseURLs: [String], serverProcessID: Int32?, progress: @escaping @Sendable (String) -> Void) {
+    public init(
+        options: BenchOptions, baseURLs: [String], serverProcessID: Int32?, authentication: KitAuthentication? = nil,
+        progress: @escaping @Sendable (String) -> Void
+    ) {
         self.options = options
         self.baseURLs = baseURLs
         self.serverProcessID = serverProcessID
+        self.authentication = authentication
         self.progress = progress
     }
 
@@ -52,7 +58,7 @@ public struct BenchRunner: Sendable {
         for workload in options.workloads {
             let context = WorkloadContext(
                 engine: engine, endpoints: addresses.map(BenchEndpoint.init), spread: spread,
-                content: BenchContent(token: token + String(workload.rawValue.prefix(1)), contentBytes: options.contentBytes),
+                content: BenchContent(token: token + String(workload.rawValue.prefix(1)), contentBytes: options.contentBytes, authentication: authentication),
                 seed: seed ^ UInt64(workload.rawValue.hashValue & 0xFFFF))
             progress("[\(workload.rawValue)] starting")
             let result: BenchReport.WorkloadResult

@@ -167,7 +167,7 @@ final class BenchSocketSession: ConnectionHandler {
             case 0x30:  // '0' open
                 guard phase == .awaitingOpen else { return }
                 phase = .awaitingConnect
-                sendText("40")
+                sendText(driver.content.connectText(user: user))
             case 0x31:  // '1' close
                 fail("the server closed the Engine.IO session")
             default:

@@ -22,6 +22,15 @@ func runBench(_ arguments: [String]) async -> Never {
         exit(0)
     }
     if let directory = options.compareDirectory, let path = options.htmlPath { writeComparisonPage(directory: directory, workloads: options.workloads, path: path) }
+    var authentication: KitAuthentication?
+    if let path = options.authSecretFile {
+        switch readAuthSecret(path) {
+        case .success(let secret): authentication = KitAuthentication(secret: secret, audience: options.authAudience)
+        case .failure(let error):
+            writeStandardError("Error: \(error.reason)\n\(BenchOptions.usage)\n")
+            exit(ExitStatus.usage.rawValue)
+        }
+    }
     BenchProcessStats.raiseOpenFileLimit()
     var baseURL = options.targetURL ?? ""
     var serverProcessID = options.serverProcessID
@@ -29,7 +38,7 @@ func runBench(_ arguments: [String]) async -> Never {
     var directory: String?
     if options.targetURL == nil && options.nodes.isEmpty {
         do {
-            let (child, url, folder) = try await EmbeddedReference.startForBench()
+            let (child, url, folder) = try await EmbeddedReference.startForBench(authSecretFile: options.authSecretFile, authAudience: options.authAudience)
             embedded = child
             baseURL = url
             directory = folder
@@ -43,7 +52,7 @@ func runBench(_ arguments: [String]) async -> Never {
     let baseURLs = options.nodes.isEmpty ? [baseURL] : options.nodes
     print("conform bench: \(baseURLs.joined(separator: " "))\(serverProcessID.map { " (server pid \($0))" } ?? "")")
     fflush(nil)
-    let runner = BenchRunner(options: options, baseURLs: baseURLs, serverProcessID: serverProcessID) { line in
+    let runner = BenchRunner(options: options, baseURLs: baseURLs, serverProcessID: serverProcessID, authentication: authentication) { line in
         guard !isQuiet else { return }
         print(line)
         fflush(nil)

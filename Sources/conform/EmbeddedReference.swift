@@ -48,16 +48,20 @@ enum EmbeddedReference {
 
     /// The reference server for `conform bench`: a child process on a free port with a temporary
     /// database and the default heartbeats (so thousands of idle sessions cost no ping traffic).
-    /// `exec` makes the child's pid the server's, for RSS and CPU from /proc.
-    static func startForBench() async throws -> (ChildProcess, String, String) {
+    /// `exec` makes the child's pid the server's, for RSS and CPU from /proc. With `authSecretFile` it
+    /// requires authentication with that secret (and audience), as the bench's tokens are minted.
+    static func startForBench(authSecretFile: String? = nil, authAudience: String? = nil) async throws -> (ChildProcess, String, String) {
         let directory = NSTemporaryDirectory() + "conform-bench-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let port = try freePort()
         let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-        let command = [
+        var arguments = [
             "exec", shellQuoted(executable), "--serve-reference", "--host", "127.0.0.1", "--port", String(port),
             "--db", shellQuoted(directory + "/messages.db"), "--log-level", "error",
-        ].joined(separator: " ")
+        ]
+        if let authSecretFile { arguments += ["--auth-secret-file", shellQuoted(authSecretFile)] }
+        if let authAudience { arguments += ["--auth-audience", shellQuoted(authAudience)] }
+        let command = arguments.joined(separator: " ")
         let baseURL = "http://127.0.0.1:\(port)"
         let child = try ChildProcess.spawnShell(command)
         do {

@@ -53,12 +53,10 @@ if let path = options.expectationsPath {
 }
 var secret: [UInt8]?
 if let path = options.authSecretFile {
-    guard let data = FileManager.default.contents(atPath: path) else { usageFailure("cannot read the secret file \(path)") }
-    var bytes = [UInt8](data)
-    if bytes.last == UInt8(ascii: "\n") { bytes.removeLast() }
-    if bytes.last == UInt8(ascii: "\r") { bytes.removeLast() }
-    guard !bytes.isEmpty else { usageFailure("the secret file \(path) is empty") }
-    secret = bytes
+    switch readAuthSecret(path) {
+    case .success(let bytes): secret = bytes
+    case .failure(let error): usageFailure(error.reason)
+    }
 }
 if options.serverCommand != nil && options.targetURL == nil {
     usageFailure("--server-command needs the URL the server will listen on")

@@ -1,4 +1,5 @@
 import Testing
+import WireCodecs
 @testable import ConformanceKit
 @testable import MessengerBench
 
@@ -21,6 +22,22 @@ import Testing
         #expect(content.sequence(inEventText: "42[\"new_message\",{\"content\":\"hello\"}]") == nil)
         #expect(content.sequence(inEventText: "42[\"new_message\",{\"content\":\"#/k3x\"}]") == nil)
         #expect(content.sequence(inEventText: "") == nil)
+    }
+
+    @Test func withASecretTheConnectAndThePostsCarryTokensForTheirNames() throws {
+        let authentication = KitAuthentication(secret: Array("s3cret".utf8), audience: "chat")
+        let signed = BenchContent(token: "k3x", contentBytes: 32, authentication: authentication)
+        #expect(content.connectText(user: 4) == "40")
+        #expect(content.senderAuthorizationLine.isEmpty)
+        let connect = signed.connectText(user: 4)
+        #expect(connect.hasPrefix("40{\"token\":\""))
+        let token = String(connect.dropFirst("40{\"token\":\"".count).dropLast(2))
+        let claims = try JSONWebTokenVerifier(secret: authentication.secret, audience: "chat").verify(token, now: Double(KitAuthentication.unixTime())).get()
+        #expect(claims.subject == "uk3x-4")
+        let line = String(decoding: signed.senderAuthorizationLine, as: UTF8.self)
+        #expect(line.hasPrefix("Authorization: Bearer ") && line.hasSuffix("\r\n"))
+        let senderToken = String(line.dropFirst("Authorization: Bearer ".count).dropLast())  // "\r\n" is one Character
+        #expect(try JSONWebTokenVerifier(secret: authentication.secret, audience: "chat").verify(senderToken, now: Double(KitAuthentication.unixTime())).get().subject == "sk3x")
     }
 
     @Test func bodiesAndEventsAreValidJSONWithTheNames() {

@@ -32,6 +32,7 @@ import Testing
             "--latency-users", "9", "--disk-floor", "/var/lib/messenger", "--capacity", "100", "--connect-concurrency", "10", "--history", "50",
             "--history-joins", "2", "--content-bytes", "64", "--drain-timeout", "3", "--connect-timeout", "4",
             "--server-pid", "1234", "--seed", "0x10", "--json", "out.json", "-q",
+            "--auth-secret-file", "/etc/messenger/secret", "--auth-audience", "chat",
         ])
         #expect(options.targetURL == "http://127.0.0.1:5000")
         #expect(options.workloads == [.latency, .fanout])
@@ -55,6 +56,8 @@ import Testing
         #expect(options.seed == 16)
         #expect(options.jsonPath == "out.json")
         #expect(options.isQuiet)
+        #expect(options.authSecretFile == "/etc/messenger/secret")
+        #expect(options.authAudience == "chat")
     }
 
     @Test func helpStopsParsing() throws {
@@ -77,6 +80,7 @@ import Testing
         (["http://a:1", "--node", "http://b:2"], "--node only, or one URL"),
         (["--node", "http://a:1", "--server-pid", "5"], "--server-pid measures one process"),
         (["--node", "ftp://a"], "the URL must start with http://"),
+        (["--auth-audience", "chat"], "--auth-audience needs --auth-secret-file"),
     ])
     func badArgumentsAreUsageErrors(arguments: [String], message: String) {
         #expect {

@@ -64,6 +64,35 @@ import Testing
         #expect(report.exitStatus == .success)
     }
 
+    /// Against a server that requires tokens (Spec AUTH): without them every session is refused and the
+    /// run is inconclusive; with the secret, every workload that POSTs or joins runs clean (the sender's
+    /// bearer token on each POST, each user's token in CONNECT).
+    @Test func anAuthenticatedServerIsBenchedWithMintedTokens() async throws {
+        let secret = Array("bench-test-secret-0123456789".utf8)
+        let directory = NSTemporaryDirectory() + "bench-auth-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        var configuration = ServerConfiguration(
+            port: 0, databasePath: directory + "/messages.db", pingInterval: 300, pingTimeout: 10_000, logLevel: .error)
+        configuration.authentication = AuthenticationConfiguration(secret: secret)
+        let server = try ReferenceServer.start(configuration: configuration)
+        defer {
+            server.stop()
+            try? FileManager.default.removeItem(atPath: directory)
+        }
+        let options = Self.smallOptions([.fanout, .socket, .latency])
+        let refused = await BenchRunner(options: Self.smallOptions([.fanout]), baseURL: server.baseURL, serverProcessID: nil) { _ in }.run()
+        #expect(refused.results.first?.status == .inconclusive)
+        #expect(refused.results.first?.notes.contains { $0.contains("authentication") } == true, "\(refused.results.first?.notes ?? [])")
+        let report = await BenchRunner(
+            options: options, baseURLs: [server.baseURL], serverProcessID: nil, authentication: KitAuthentication(secret: secret)
+        ) { _ in }.run()
+        for result in report.results {
+            #expect(result.status == .ok, "\(result.workload): \(result.notes)")
+            let tally = try #require(result.tally)
+            #expect(tally.accepted > 0 && tally.isCorrect && tally.rejected == 0, "\(result.workload)")
+        }
+    }
+
     @Test func latencyRecordsOneSamplePerDelivery() async throws {
         let report = try await run([.latency])
         let result = try #require(report.results.first)
