@@ -130,8 +130,10 @@ final class ServerCore: ServerConnectionCore {
     /// Carries out effects on the loop, in order.
     func perform(_ effects: [ServerEffect], context: LoopContext) {
         var hasSubmitted = false
-        // By index, switching in place: each effect is read where it lies, not copied out (the hot path).
+        // By index, handlers' effects first (the hot path): each is read where it lies, not copied out of
+        // the array; only the store's and the timers' effects are switched on here.
         for index in effects.indices {
+            if effects[index].performOnHandlers(logger: logger) { continue }
             switch effects[index] {
             case .loadHistory(let session, let user, let token):
                 guard let store else { continue }
@@ -158,7 +160,7 @@ final class ServerCore: ServerConnectionCore {
                     perform(state.value.emitNewMessage(message, to: sessions, at: time(context)), context: context)
                 }
             default:
-                _ = effects[index].performOnHandlers(logger: logger)
+                continue  // carried out above
             }
         }
         // A closed writer completes at once, on this thread: answer those now.
