@@ -130,37 +130,39 @@ final class ServerCore: ServerConnectionCore {
     /// Carries out effects on the loop, in order.
     func perform(_ effects: [ServerEffect], context: LoopContext) {
         var hasSubmitted = false
-        // By index, handlers' effects first (the hot path): each is read where it lies, not copied out of
-        // the array; only the store's and the timers' effects are switched on here.
-        for index in effects.indices {
-            if effects[index].performOnHandlers(logger: logger) { continue }
-            switch effects[index] {
-            case .loadHistory(let session, let user, let token):
-                guard let store else { continue }
-                store.history(for: user) { [self] result in
-                    loop.execute { [self] context in
-                        perform(state.value.historyLoaded(session: session, token: token, result: result, at: time(context)), context: context)
+        // Through the buffer, by index, handlers' effects first (the hot path): each effect is read where it
+        // lies (an Array subscript hands out a copy of it); only the store's and the timers' are switched on here.
+        effects.withUnsafeBufferPointer { effects in
+            for index in effects.indices {
+                if effects[index].performOnHandlers(logger: logger) { continue }
+                switch effects[index] {
+                case .loadHistory(let session, let user, let token):
+                    guard let store else { continue }
+                    store.history(for: user) { [self] result in
+                        loop.execute { [self] context in
+                            perform(state.value.historyLoaded(session: session, token: token, result: result, at: time(context)), context: context)
+                        }
                     }
+                case .submit(let message, let submission):
+                    guard let store else { continue }
+                    hasSubmitted = true
+                    store.submit(message) { [self] result in
+                        // On the loop (`deliverCompletions` hops there; a closed writer answers at once, here);
+                        // a loop already shut down has no one left to answer.
+                        guard loop.isInLoopThread else { return }
+                        commitInbox.value.append(.own(submission: submission, result))
+                    }
+                case .scheduleTimer(let layer, let sid, let deadline):
+                    context.scheduleTimer(at: clockOrigin.advanced(by: .milliseconds(deadline.milliseconds))) { [self] context in
+                        perform(state.value.timerFired(layer, sid: sid, deadline: deadline, at: time(context)), context: context)
+                    }
+                case .emitNewMessageLater(let message, let sessions, let delay):
+                    context.scheduleTimer(after: delay) { [self] context in
+                        perform(state.value.emitNewMessage(message, to: sessions, at: time(context)), context: context)
+                    }
+                default:
+                    continue  // carried out above
                 }
-            case .submit(let message, let submission):
-                guard let store else { continue }
-                hasSubmitted = true
-                store.submit(message) { [self] result in
-                    // On the loop (`deliverCompletions` hops there; a closed writer answers at once, here);
-                    // a loop already shut down has no one left to answer.
-                    guard loop.isInLoopThread else { return }
-                    commitInbox.value.append(.own(submission: submission, result))
-                }
-            case .scheduleTimer(let layer, let sid, let deadline):
-                context.scheduleTimer(at: clockOrigin.advanced(by: .milliseconds(deadline.milliseconds))) { [self] context in
-                    perform(state.value.timerFired(layer, sid: sid, deadline: deadline, at: time(context)), context: context)
-                }
-            case .emitNewMessageLater(let message, let sessions, let delay):
-                context.scheduleTimer(after: delay) { [self] context in
-                    perform(state.value.emitNewMessage(message, to: sessions, at: time(context)), context: context)
-                }
-            default:
-                continue  // carried out above
             }
         }
         // A closed writer completes at once, on this thread: answer those now.
