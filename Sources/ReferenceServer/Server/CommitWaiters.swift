@@ -24,9 +24,9 @@ struct CommitWaiters<Waiter> {
     mutating func remove(_ number: UInt64) -> Waiter? {
         guard number >= headNumber, number < nextNumber else { return nil }
         let index = head + Int(number - headNumber)
-        guard let waiter = slots[index] else { return nil }
-        slots[index] = nil
-        while head < slots.count, case .none = slots[head] {
+        // Moved out, not copied (a copy of a waiter retains what it holds).
+        guard let waiter = slots[index].take() else { return nil }
+        while head < slots.count, slots[head] == nil {
             head += 1
             headNumber += 1
         }
