@@ -90,12 +90,27 @@ final class ServerCore: ServerConnectionCore {
     /// Routes one request: `/healthz` and `/metrics` here (they read the loop), everything else in
     /// `ServerState.receive`.
     func handleRequest(_ request: HTTPRequest, pending: PendingRequest, context: LoopContext) {
-        let target = request.head.target
-        if target.hasPrefix("/healthz") || target.hasPrefix("/metrics"), let response = operatingResponse(request, context: context) {
+        if Self.mayNameOperatingPath(request.head.target), let response = operatingResponse(request, context: context) {
             pending.responder.complete(sequence: pending.sequence, response: response, closesConnection: false)
             return
         }
         perform(state.value.receive(request, from: pending, at: time(context)), context: context)
+    }
+
+    /// Whether a request-target may be `/healthz` or `/metrics` (`operatingResponse` matches the path
+    /// exactly): a test of its first bytes, which `/messages` and `/socket.io/` (the hot paths) fail at once.
+    static func mayNameOperatingPath(_ target: String) -> Bool {
+        var bytes = target.utf8.makeIterator()
+        guard bytes.next() == UInt8(ascii: "/") else { return false }
+        switch bytes.next() {
+        case UInt8(ascii: "h"):
+            return true
+        case UInt8(ascii: "m"):
+            _ = bytes.next()
+            return bytes.next() == UInt8(ascii: "t")
+        default:
+            return false
+        }
     }
 
     func requestAborted(_ request: PendingRequest, context: LoopContext) {
