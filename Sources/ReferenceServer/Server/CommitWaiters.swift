@@ -14,7 +14,7 @@ struct CommitWaiters<Waiter> {
     private(set) var nextNumber: UInt64 = 1
 
     /// Adds a waiter; returns its number.
-    mutating func add(_ waiter: Waiter) -> UInt64 {
+    mutating func add(_ waiter: consuming Waiter) -> UInt64 {
         slots.append(waiter)
         defer { nextNumber += 1 }
         return nextNumber
