@@ -22,6 +22,9 @@ final class HTTPConnectionHandler: ConnectionHandler, HTTPResponder {
     }
 
     private let core: any ServerConnectionCore
+    /// `core.configuration`, read once: through the protocol each read copies the whole struct (hooks
+    /// included), and the hot path reads it several times per request.
+    private let configuration: ServerConfiguration
     private var parser: HTTPRequestParser
     private var slots: [Slot] = []
     private var nextSequence: UInt64 = 0
@@ -44,8 +47,9 @@ final class HTTPConnectionHandler: ConnectionHandler, HTTPResponder {
 
     init(core: any ServerConnectionCore, connection: Connection) {
         self.core = core
+        self.configuration = core.configuration
         self.connection = connection
-        self.parser = HTTPRequestParser(limits: core.configuration.limits)
+        self.parser = HTTPRequestParser(limits: configuration.limits)
     }
 
     func connectionDidConnect(_ connection: Connection) {
@@ -61,7 +65,7 @@ final class HTTPConnectionHandler: ConnectionHandler, HTTPResponder {
     func shed(_ connection: Connection, reason: String) {
         isFinished = true
         var response = HTTPResponse.retryLater(
-            status: 503, reason: reason, retryAfterSeconds: core.configuration.operating.retryAfterSeconds, origin: nil)
+            status: 503, reason: reason, retryAfterSeconds: configuration.operating.retryAfterSeconds, origin: nil)
         response.head.headers.add(name: "Connection", value: "close")
         connection.write(response.serialized())
         connection.closeAfterFlush()
@@ -69,7 +73,7 @@ final class HTTPConnectionHandler: ConnectionHandler, HTTPResponder {
 
     func connectionDidRead(_ connection: Connection, _ bytes: UnsafeRawBufferPointer) {
         guard !isFinished else { return }
-        if let rewrite = core.configuration.hooks.incomingHTTPBytes {
+        if let rewrite = configuration.hooks.incomingHTTPBytes {
             parser.append(rewrite(Array(bytes)))
         } else {
             parser.append(bytes)
@@ -108,15 +112,15 @@ final class HTTPConnectionHandler: ConnectionHandler, HTTPResponder {
 
     private func handle(_ request: HTTPRequest, connection: Connection) {
         var request = request
-        let hookResponse = core.configuration.hooks.request?(&request)
+        let hookResponse = configuration.hooks.request?(&request)
         let sequence = nextSequence
         nextSequence += 1
         let head = request.head
-        let origin = RequestOrigin(field: head.headers["Origin"], allowList: core.configuration.allowedOrigins)
+        let origin = RequestOrigin(field: head.headers["Origin"], allowList: configuration.allowedOrigins)
         let isKeepAlive = head.isKeepAlive
         slots.append(Slot(
             sequence: sequence, isKeepAlive: isKeepAlive, isHTTP10: head.version == .http1_0, origin: origin,
-            requestHead: core.configuration.hooks.response == nil ? nil : head))
+            requestHead: configuration.hooks.response == nil ? nil : head))
         if !isKeepAlive { isFinished = true }
         if let hookResponse {
             complete(sequence: sequence, response: hookResponse)
@@ -150,7 +154,7 @@ final class HTTPConnectionHandler: ConnectionHandler, HTTPResponder {
         cancelTimers(connection.context)
         connection.write(HTTPResponse(head: WebSocketHandshake.serverResponse(key: key)).serialized())
         let leftover = parser.takeUnparsedBytes()
-        let handler = WebSocketConnectionHandler(core: core, connection: connection, limits: core.configuration.limits)
+        let handler = WebSocketConnectionHandler(core: core, connection: connection, limits: configuration.limits)
         connection.handler = handler
         handler.attach(connection, sid: sid)
         if !leftover.isEmpty, !connection.isClosed {
@@ -176,7 +180,7 @@ final class HTTPConnectionHandler: ConnectionHandler, HTTPResponder {
         guard let index = slots.firstIndex(where: { $0.sequence == sequence }), slots[index].response == nil else { return }
         var response = response
         let slot = slots[index]
-        if let rewrite = core.configuration.hooks.response {
+        if let rewrite = configuration.hooks.response {
             response = rewrite(slot.requestHead, response)
         }
         let isClosing = closesConnection || !slot.isKeepAlive
@@ -191,7 +195,7 @@ final class HTTPConnectionHandler: ConnectionHandler, HTTPResponder {
     /// Supplies the `201` for a committed `POST /messages` (Spec SEND-1): prebuilt bytes, or the
     /// general path when a response hook may rewrite it.
     func completeCreated(sequence: UInt64, message: StoredMessage, origin: RequestOrigin?) {
-        guard core.configuration.hooks.response == nil else {
+        guard configuration.hooks.response == nil else {
             let body = MessengerEvents.successBody(message)
             complete(sequence: sequence, response: .json(status: 201, body: body, origin: origin))
             return
@@ -240,7 +244,7 @@ final class HTTPConnectionHandler: ConnectionHandler, HTTPResponder {
                 self.requestTimer = nil
             }
         } else if requestTimer == nil {
-            let timeout = Duration.milliseconds(core.configuration.requestHeadTimeout)
+            let timeout = Duration.milliseconds(configuration.requestHeadTimeout)
             requestTimer = context.scheduleTimer(after: timeout) { [weak self, weak connection] _ in
                 guard let self, let connection else { return }
                 self.requestTimer = nil
@@ -248,7 +252,7 @@ final class HTTPConnectionHandler: ConnectionHandler, HTTPResponder {
             }
         }
         if slots.isEmpty && parser.isIdle {
-            let deadline = context.now.advanced(by: .milliseconds(core.configuration.idleTimeout))
+            let deadline = context.now.advanced(by: .milliseconds(configuration.idleTimeout))
             idleDeadline = deadline
             if idleTimer == nil { armIdleTimer(connection, at: deadline) }
         } else {
@@ -278,7 +282,7 @@ final class HTTPConnectionHandler: ConnectionHandler, HTTPResponder {
     /// The request did not complete in time: 408 when nothing else is owed, then close.
     private func requestTimedOut(_ connection: Connection) {
         guard !isFinished, !connection.isClosed else { return }
-        core.logger.log(.warning, key: "request timeout", "connection \(connection.id): request not complete within \(core.configuration.requestHeadTimeout) ms")
+        core.logger.log(.warning, key: "request timeout", "connection \(connection.id): request not complete within \(configuration.requestHeadTimeout) ms")
         isFinished = true
         if slots.isEmpty {
             var response = HTTPResponse.jsonError(status: 408, reason: "request timeout", origin: nil)

@@ -14,7 +14,7 @@ struct CommitWaiters<Waiter> {
     private(set) var nextNumber: UInt64 = 1
 
     /// Adds a waiter; returns its number.
-    mutating func add(_ waiter: Waiter) -> UInt64 {
+    mutating func add(_ waiter: consuming Waiter) -> UInt64 {
         slots.append(waiter)
         defer { nextNumber += 1 }
         return nextNumber
@@ -24,9 +24,9 @@ struct CommitWaiters<Waiter> {
     mutating func remove(_ number: UInt64) -> Waiter? {
         guard number >= headNumber, number < nextNumber else { return nil }
         let index = head + Int(number - headNumber)
-        guard let waiter = slots[index] else { return nil }
-        slots[index] = nil
-        while head < slots.count, case .none = slots[head] {
+        // Moved out, not copied (a copy of a waiter retains what it holds).
+        guard let waiter = slots[index].take() else { return nil }
+        while head < slots.count, slots[head] == nil {
             head += 1
             headNumber += 1
         }

@@ -9,7 +9,8 @@ import WireCodecs
 /// `PendingRequest` carries its `HTTPResponder`, a WebSocket is its own `WebSocketEndpoint`.
 protocol ServerConnectionCore: AnyObject, Sendable {
     /// Limits, timeouts and hooks the handlers read (`limits`, `requestHeadTimeout`, `idleTimeout`,
-    /// `allowedOrigins`, `hooks.request`/`response`/`incomingHTTPBytes`/`incomingWebSocketBytes`).
+    /// `allowedOrigins`, `hooks.request`/`response`/`incomingHTTPBytes`/`incomingWebSocketBytes`), once
+    /// per connection: a read through the protocol copies the whole struct.
     var configuration: ServerConfiguration { get }
     var logger: ServerLogger { get }
     /// False: the connection is over a limit (per-IP cap) and is answered 503 and closed.

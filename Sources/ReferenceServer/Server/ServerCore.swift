@@ -90,12 +90,27 @@ final class ServerCore: ServerConnectionCore {
     /// Routes one request: `/healthz` and `/metrics` here (they read the loop), everything else in
     /// `ServerState.receive`.
     func handleRequest(_ request: HTTPRequest, pending: PendingRequest, context: LoopContext) {
-        let target = request.head.target
-        if target.hasPrefix("/healthz") || target.hasPrefix("/metrics"), let response = operatingResponse(request, context: context) {
+        if Self.mayNameOperatingPath(request.head.target), let response = operatingResponse(request, context: context) {
             pending.responder.complete(sequence: pending.sequence, response: response, closesConnection: false)
             return
         }
         perform(state.value.receive(request, from: pending, at: time(context)), context: context)
+    }
+
+    /// Whether a request-target may be `/healthz` or `/metrics` (`operatingResponse` matches the path
+    /// exactly): a test of its first bytes, which `/messages` and `/socket.io/` (the hot paths) fail at once.
+    static func mayNameOperatingPath(_ target: String) -> Bool {
+        var bytes = target.utf8.makeIterator()
+        guard bytes.next() == UInt8(ascii: "/") else { return false }
+        switch bytes.next() {
+        case UInt8(ascii: "h"):
+            return true
+        case UInt8(ascii: "m"):
+            _ = bytes.next()
+            return bytes.next() == UInt8(ascii: "t")
+        default:
+            return false
+        }
     }
 
     func requestAborted(_ request: PendingRequest, context: LoopContext) {
@@ -130,35 +145,39 @@ final class ServerCore: ServerConnectionCore {
     /// Carries out effects on the loop, in order.
     func perform(_ effects: [ServerEffect], context: LoopContext) {
         var hasSubmitted = false
-        // By index, switching in place: each effect is read where it lies, not copied out (the hot path).
-        for index in effects.indices {
-            switch effects[index] {
-            case .loadHistory(let session, let user, let token):
-                guard let store else { continue }
-                store.history(for: user) { [self] result in
-                    loop.execute { [self] context in
-                        perform(state.value.historyLoaded(session: session, token: token, result: result, at: time(context)), context: context)
+        // Through the buffer, by index, handlers' effects first (the hot path): each effect is read where it
+        // lies (an Array subscript hands out a copy of it); only the store's and the timers' are switched on here.
+        effects.withUnsafeBufferPointer { effects in
+            for index in effects.indices {
+                if effects[index].performOnHandlers(logger: logger) { continue }
+                switch effects[index] {
+                case .loadHistory(let session, let user, let token):
+                    guard let store else { continue }
+                    store.history(for: user) { [self] result in
+                        loop.execute { [self] context in
+                            perform(state.value.historyLoaded(session: session, token: token, result: result, at: time(context)), context: context)
+                        }
                     }
+                case .submit(let message, let submission):
+                    guard let store else { continue }
+                    hasSubmitted = true
+                    store.submit(message) { [self] result in
+                        // On the loop (`deliverCompletions` hops there; a closed writer answers at once, here);
+                        // a loop already shut down has no one left to answer.
+                        guard loop.isInLoopThread else { return }
+                        commitInbox.value.append(.own(submission: submission, result))
+                    }
+                case .scheduleTimer(let layer, let sid, let deadline):
+                    context.scheduleTimer(at: clockOrigin.advanced(by: .milliseconds(deadline.milliseconds))) { [self] context in
+                        perform(state.value.timerFired(layer, sid: sid, deadline: deadline, at: time(context)), context: context)
+                    }
+                case .emitNewMessageLater(let message, let sessions, let delay):
+                    context.scheduleTimer(after: delay) { [self] context in
+                        perform(state.value.emitNewMessage(message, to: sessions, at: time(context)), context: context)
+                    }
+                default:
+                    continue  // carried out above
                 }
-            case .submit(let message, let submission):
-                guard let store else { continue }
-                hasSubmitted = true
-                store.submit(message) { [self] result in
-                    // On the loop (`deliverCompletions` hops there; a closed writer answers at once, here);
-                    // a loop already shut down has no one left to answer.
-                    guard loop.isInLoopThread else { return }
-                    commitInbox.value.append(.own(submission: submission, result))
-                }
-            case .scheduleTimer(let layer, let sid, let deadline):
-                context.scheduleTimer(at: clockOrigin.advanced(by: .milliseconds(deadline.milliseconds))) { [self] context in
-                    perform(state.value.timerFired(layer, sid: sid, deadline: deadline, at: time(context)), context: context)
-                }
-            case .emitNewMessageLater(let message, let sessions, let delay):
-                context.scheduleTimer(after: delay) { [self] context in
-                    perform(state.value.emitNewMessage(message, to: sessions, at: time(context)), context: context)
-                }
-            default:
-                _ = effects[index].performOnHandlers(logger: logger)
             }
         }
         // A closed writer completes at once, on this thread: answer those now.

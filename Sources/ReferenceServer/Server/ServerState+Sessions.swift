@@ -53,13 +53,14 @@ extension ServerState {
     // MARK: Engine.IO
 
     mutating func applyEngineIO(_ actions: [EngineIOServerAction], sid: String) {
-        let hooks = configuration.hooks
+        // The two hooks read field by field: a copy of `configuration.hooks` retains every closure in it.
+        let outgoingEngineIO = configuration.hooks.outgoingEngineIO
         var actions = actions
-        if let engineIOActions = hooks.engineIOActions { actions = engineIOActions(sid, actions) }
+        if let engineIOActions = configuration.hooks.engineIOActions { actions = engineIOActions(sid, actions) }
         for action in actions {
             switch action {
             case .respondToPoll(var packets):
-                if let outgoing = hooks.outgoingEngineIO { packets = packets.flatMap { outgoing(sid, $0) } }
+                if let outgoing = outgoingEngineIO { packets = packets.flatMap { outgoing(sid, $0) } }
                 let target: PendingRequest?
                 if let held = sessions[sid]?.heldPoll {
                     sessions[sid]?.heldPoll = nil
@@ -87,7 +88,7 @@ extension ServerState {
                 }
             case .writeToWebSocket(let packet):
                 guard let webSocket = sessions[sid]?.webSocket else { continue }
-                if let outgoing = hooks.outgoingEngineIO {
+                if let outgoing = outgoingEngineIO {
                     for rewritten in outgoing(sid, packet) {
                         effects.append(.writeWebSocket(WebSocketReference(webSocket), frame(for: rewritten)))
                     }

@@ -9,6 +9,9 @@ import WireCodecs
 /// closes with 1009 (Spec TRANSPORT-6, ROBUST-5). Only this connection is affected.
 final class WebSocketConnectionHandler: ConnectionHandler, WebSocketEndpoint {
     private let core: any ServerConnectionCore
+    /// `core.configuration.hooks.incomingWebSocketBytes`, read once (through the protocol each read
+    /// copies the whole configuration).
+    private let incomingBytesHook: (@Sendable (_ bytes: [UInt8]) -> [UInt8])?
     private var parser: WebSocketMessageParser
     /// The Engine.IO session this WebSocket carries; nil when it was refused.
     private(set) var sid: String?
@@ -19,6 +22,7 @@ final class WebSocketConnectionHandler: ConnectionHandler, WebSocketEndpoint {
 
     init(core: any ServerConnectionCore, connection: Connection, limits: WireLimits) {
         self.core = core
+        self.incomingBytesHook = core.configuration.hooks.incomingWebSocketBytes
         self.connection = connection.id
         self.servedConnection = connection
         var parserLimits = limits
@@ -49,7 +53,7 @@ final class WebSocketConnectionHandler: ConnectionHandler, WebSocketEndpoint {
 
     func connectionDidRead(_ connection: Connection, _ bytes: UnsafeRawBufferPointer) {
         guard !isClosing else { return }
-        if let rewrite = core.configuration.hooks.incomingWebSocketBytes {
+        if let rewrite = incomingBytesHook {
             parser.append(rewrite(Array(bytes)))
         } else {
             parser.append(bytes)
