@@ -108,6 +108,22 @@ enum ClusterScenarios {
         for session in sessions {
             try context.expect(!session.isClosed, expected: "\(session.label) stays open through the database restart", actual: "closed")
         }
+        // Every node must accept again, each after its own reconnection backoff (the others' 201s above
+        // may all come from nodes that reconnected first): a 503 until then is allowed, not after 20 s.
+        let sender = context.uniqueUser("probe")
+        for node in context.target.entryPoints {
+            try await context.on(node) {
+                let deadline = ContinuousClock.now + context.timeout(.seconds(20))
+                while true {
+                    let result = try await context.post(sender: sender, receiver: receiver, content: context.nonce())
+                    if result.status == 201 { break }
+                    try context.expect(
+                        ContinuousClock.now < deadline, expected: "\(node) accepts POSTs again within \(context.timeout(.seconds(20))) of the database restart",
+                        actual: "still answered \(result.status.map(String.init) ?? "nothing")")
+                    try? await Task.sleep(for: .milliseconds(100))
+                }
+            }
+        }
         try await flushFromEveryNode(context, sessions, user: receiver)
         let later = try await context.on(context.target.entryPoints[0]) {
             try await context.joinedSession(context.label("after"), user: receiver).0
