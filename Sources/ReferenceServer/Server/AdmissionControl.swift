@@ -100,6 +100,12 @@ public struct AdmissionControl: Sendable {
 
     /// How many idle connections and sessions to close now that `connections` are open: above
     /// `descriptorHighWaterPercent` of the limit, a tenth of the limit, at most every 100 ms; else 0.
+    /// Whether the process's descriptors (the base plus `connections`) are at or above the high-water mark.
+    public func isAboveHighWater(connections: Int) -> Bool {
+        guard limits.descriptorHighWaterPercent > 0, descriptorLimit > 0, descriptorLimit < Int.max / 100 else { return false }
+        return baseDescriptors + connections >= descriptorLimit * limits.descriptorHighWaterPercent / 100
+    }
+
     public mutating func descriptorsToFree(connections: Int, now: ContinuousClock.Instant) -> Int {
         guard limits.descriptorHighWaterPercent > 0, descriptorLimit > 0, descriptorLimit < Int.max / 100 else { return 0 }
         let highWater = descriptorLimit * limits.descriptorHighWaterPercent / 100

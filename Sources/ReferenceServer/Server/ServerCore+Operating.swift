@@ -85,6 +85,11 @@ extension ServerCore {
     /// Above the descriptor high-water mark: closes the sessions that never sent CONNECT, oldest first,
     /// then the idle keep-alive connections whose idle time started first (`OperatingLimits.descriptorHighWaterPercent`).
     func freeDescriptorsIfNeeded(context: LoopContext) {
+        guard state.value.admission.isAboveHighWater(connections: context.connectionCount) else { return }
+        // Confirm with a fresh count before shedding anyone: what the process used besides this server's
+        // connections was measured at start and may have fallen since (another server of the process, a
+        // file, a flood that ended); a stale figure shed sessions of a process far from its limit.
+        measureDescriptorBudget(context: context)
         let count = state.value.admission.descriptorsToFree(connections: context.connectionCount, now: context.now)
         guard count > 0 else { return }
         let unconnected = state.value.oldestUnconnectedSessions(count / 2)
