@@ -10,9 +10,15 @@ enum ProcessResources {
         guard let directory = opendir("/proc/self/fd") else { return 0 }
         defer { closedir(directory) }
         var count = 0
+        // Only the name's first byte is read, in place. Copying the entry (`entry.pointee`) would read
+        // `MemoryLayout<dirent>.size` (280) bytes, but glibc packs entries by their real length
+        // (`d_reclen`, 24 bytes for a name like "1358"): the last entry of its buffer can end less than
+        // 280 bytes before the buffer does. With about 1,360 descriptors open that copy ran off the end
+        // of a mapping and crashed a test process (SIGSEGV in memcpy, CI of 703c06a).
+        let nameOffset = MemoryLayout<dirent>.offset(of: \dirent.d_name)!
         while let entry = readdir(directory) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { $0.first }
-            if name != UInt8(ascii: ".") { count += 1 }
+            let first = UnsafeRawPointer(entry).load(fromByteOffset: nameOffset, as: UInt8.self)
+            if first != UInt8(ascii: ".") { count += 1 }
         }
         return max(0, count - 1)
     }
