@@ -263,7 +263,45 @@ def main(binary):
                 expect(alice.locator('.conversation-item[data-party="frank"]')).to_have_count(1)
             checks.step("a token from the address: CONNECT auth, and Authorization: Bearer on POST /messages", token_from_fragment, frank)
 
-            for context in (alice_context, bob_context, carol_context, blocked_context, phone_context, token_context):
+            silent_context = new_context(instance)
+            dropped = []
+
+            def drop_send_message(web_socket):
+                # A server without EXT-1 as the page sees it: every frame passes both ways except the
+                # page's send_message events, which never reach the server and so are never answered.
+                server_side = web_socket.connect_to_server()
+
+                def from_page(message):
+                    if isinstance(message, str) and re.match(r'^42\d*\["send_message"', message):
+                        dropped.append(message)
+                    else:
+                        server_side.send(message)
+                web_socket.on_message(from_page)
+            silent_context.route_web_socket(re.compile(r".*"), drop_send_message)
+            grace = silent_context.new_page()
+
+            def unanswered_send_message():
+                posts = []
+                grace.on("request", lambda request: posts.append(request.url) if request.method == "POST" else None)
+                sign_in(grace, url + "?transports=websocket", "grace")
+                expect(grace.locator("#connection")).to_have_text("Connected (WebSocket)")
+                # The probe went out and was swallowed; the page waits for it (PROBE_TIMEOUT_MS, 3 s).
+                for _ in range(30):
+                    if dropped:
+                        break
+                    grace.wait_for_timeout(100)
+                assert len(dropped) == 1, f"send_message frames the page sent: {dropped}"
+                grace.wait_for_timeout(3_500)
+                expect(grace.locator("#send-form")).to_have_attribute("data-via", "post")
+                start_conversation(grace, "alice")
+                send(grace, "Sent by POST: send_message went unanswered")
+                assert len(dropped) == 1, f"the page tried send_message again: {dropped}"
+                assert any(post.endswith("/messages") for post in posts), f"no POST /messages: {posts}"
+                expect(alice.locator('.conversation-item[data-party="grace"] .preview')).to_have_text(
+                    "Sent by POST: send_message went unanswered")
+            checks.step("send_message never answered: the page sends by POST /messages", unanswered_send_message, grace, alice)
+
+            for context in (alice_context, bob_context, carol_context, blocked_context, phone_context, token_context, silent_context):
                 context.close()
     finally:
         if server.process and server.process.poll() is None:
