@@ -9,6 +9,9 @@ struct MutantRun: Sendable {
     /// The reason of each scenario that did not pass.
     let reasons: [String: String]
     let duration: Duration
+    /// What the server's `/metrics` said at the end of the run, when something did not pass: the
+    /// sessions it closed by reason and the connections it shed (nonzero samples only).
+    var serverMetrics = ""
 
     /// Scenarios whose verdict differs from the expectation, with both.
     var mismatches: [String] {
@@ -53,7 +56,7 @@ struct MutantRun: Sendable {
         let first = await run(mutant)
         guard !first.mismatches.isEmpty else { return first }
         print("mutant \(mutant.name): RUN AGAIN, the first run had \(first.mismatches.count) unexpected verdict(s): "
-            + first.mismatches.prefix(3).joined(separator: "; "))
+            + first.mismatches.prefix(3).joined(separator: "; ") + "; the server's metrics: \(first.serverMetrics)")
         return await run(mutant)
     }
 
@@ -82,6 +85,7 @@ struct MutantRun: Sendable {
                 allowedOrigin: mutant.isAuthenticated ? Mutant.allowedOrigin : nil),
             target: target)
         let report = await runner.run()
+        let metrics = await serverMetrics(of: target)
         await target.stop()
         var verdicts: [String: String] = [:]
         var reasons: [String: String] = [:]
@@ -91,7 +95,18 @@ struct MutantRun: Sendable {
                 reasons[result.scenario.id] = [result.verdict.reason, result.actual].compactMap { $0 }.joined(separator: " | ")
             }
         }
-        return MutantRun(mutant: mutant, verdicts: verdicts, reasons: reasons, duration: started.duration(to: .now))
+        return MutantRun(mutant: mutant, verdicts: verdicts, reasons: reasons, duration: started.duration(to: .now), serverMetrics: metrics)
+    }
+
+    /// The nonzero session-close and shedding counters of the target's `/metrics`, for the failure message.
+    static func serverMetrics(of target: any MutantTarget) async -> String {
+        let context = ScenarioContext(scenarioID: "mutant/metrics", seed: 1, runToken: "metrics", target: target)
+        guard let result = try? await context.http("GET", "/metrics"), result.status == 200 else { return "unavailable" }
+        let lines = String(decoding: result.body, as: UTF8.self).split(separator: "\n").filter { line in
+            !line.hasPrefix("#") && (line.hasPrefix("messenger_sessions_closed_total") || line.hasPrefix("messenger_connections_shed_total")
+                || line.hasPrefix("messenger_reserve_answers_total")) && !line.hasSuffix(" 0")
+        }
+        return lines.isEmpty ? "no session closed, nothing shed" : lines.joined(separator: ", ")
     }
 }
 

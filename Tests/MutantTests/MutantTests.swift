@@ -11,7 +11,7 @@ struct MutantTests {
         #expect(runs.count == MutantCatalog.selected.count)
         for run in runs {
             for mismatch in run.mismatches {
-                Issue.record("mutant \(run.mutant.name) (\(run.mutant.fault)): \(mismatch)")
+                Issue.record("mutant \(run.mutant.name) (\(run.mutant.fault)): \(mismatch); the server's metrics: \(run.serverMetrics)")
             }
             #expect(!run.caught.isEmpty, "mutant \(run.mutant.name) breaks \(run.mutant.breaks) but no failed scenario cites them")
         }

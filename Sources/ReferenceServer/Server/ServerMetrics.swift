@@ -26,6 +26,8 @@ public struct ServerMetrics: Sendable {
     public var connectionsClosed = 0
     public var sessionsOpened = 0
     public var sessionsClosed = 0
+    /// Sessions closed, by why (Engine.IO's reasons: ping timeout, transport close, …).
+    public var sessionsClosedByReason: [EngineIOCloseReason: Int] = [:]
     public var messagesAccepted = 0
     public var messagesRefused: [Refusal: Int] = [:]
     /// Messages submitted to the store and not yet answered.
@@ -107,6 +109,9 @@ extension ServerMetrics {
             ("{transport=\"polling\"}", String(gauges.sessionsPolling)), ("{transport=\"websocket\"}", String(gauges.sessionsWebSocket)),
         ])
         single("messenger_sessions_opened_total", "counter", "Engine.IO sessions opened.", sessionsOpened)
+        metric("messenger_sessions_closed_total", "counter", "Engine.IO sessions closed, by reason (Engine.IO's, spaces as underscores).", EngineIOCloseReason.allCases.map {
+            ("{reason=\"\($0.rawValue.replacingOccurrences(of: " ", with: "_"))\"}", String(sessionsClosedByReason[$0] ?? 0))
+        })
         single("messenger_open_fds", "gauge", "File descriptors in use by the process.", gauges.openDescriptors)
         single("messenger_max_fds", "gauge", "The process's descriptor limit (RLIMIT_NOFILE soft).", gauges.descriptorLimit)
         single(

@@ -43,6 +43,7 @@ extension ServerState {
             effects.append(.respond(held, Self.pollResponse([.close], origin: held.origin)))
         }
         metrics.sessionsClosed += 1
+        metrics.sessionsClosedByReason[reason, default: 0] += 1
         effects.append(.log(.debug, "session \(sid) closed: \(reason.rawValue)"))
     }
 

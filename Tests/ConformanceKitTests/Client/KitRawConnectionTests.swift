@@ -46,7 +46,7 @@ struct KitRawConnectionTests {
         let answer = await raw.readAnswer(toMethod: String(request.prefix { $0 != " " }), timeout: timeout)
         raw.close()
         if case .timedOut = answer, timeout > .seconds(1) {
-            Issue.record("no answer within \(timeout); the server saw: \(server.log)")
+            Issue.record("no answer within \(timeout) from 127.0.0.1:\(server.port); the server saw: \(server.log)")
         }
         withExtendedLifetime(server) {}  // its deinit stops the listener
         return answer

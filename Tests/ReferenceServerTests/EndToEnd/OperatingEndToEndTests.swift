@@ -14,6 +14,16 @@ import WireCodecs
                 #expect(try postMessage(port: server.port, sender: "ned", receiver: "mia", content: "m\(index)").head.status == 201)
             }
             #expect(try postMessage(port: server.port, sender: "", receiver: "mia", content: "x").head.status == 400)
+            // A session whose client goes away is counted under "transport close".
+            let leaving = try TestSocketIOClient(port: server.port)
+            leaving.webSocket.connection.close()
+            var closedByTransport = 0.0
+            for _ in 0..<50 where closedByTransport < 1 {
+                let metrics = try PrometheusText(try TestHTTPClient(port: server.port).send("GET", "/metrics").text)
+                closedByTransport = metrics.samples["messenger_sessions_closed_total{reason=\"transport_close\"}"] ?? 0
+                if closedByTransport < 1 { Thread.sleep(forTimeInterval: 0.1) }
+            }
+            #expect(closedByTransport == 1)
             let response = try TestHTTPClient(port: server.port).send("GET", "/metrics")
             #expect(response.head.status == 200)
             #expect(response.head.headers["Content-Type"] == "text/plain; version=0.0.4; charset=utf-8")
@@ -24,6 +34,7 @@ import WireCodecs
             #expect(parsed.samples["messenger_commit_queue_depth"] == 0)
             #expect(parsed.samples["messenger_sessions{transport=\"websocket\"}"] == 1)
             #expect(parsed.samples["messenger_sessions{transport=\"polling\"}"] == 0)
+            #expect(parsed.samples["messenger_sessions_closed_total{reason=\"ping_timeout\"}"] == 0)
             #expect((parsed.samples["messenger_connections"] ?? 0) >= 2)  // the WebSocket and this request
             #expect((parsed.samples["messenger_open_fds"] ?? 0) > 4)
             #expect((parsed.samples["messenger_received_bytes_total"] ?? 0) > 500)

@@ -34,6 +34,7 @@ struct PrometheusText {
     @Test func prometheusTextIsWellFormed() throws {
         var metrics = ServerMetrics()
         metrics.messagesAccepted = 7
+        metrics.sessionsClosedByReason[.pingTimeout] = 4
         metrics.refused(.storage, count: 2)
         metrics.refused(.invalid)
         for seconds in [0.0005, 0.003, 0.003, 0.2, 30] { metrics.recordCommitLatency(seconds: seconds) }
@@ -49,6 +50,8 @@ struct PrometheusText {
         #expect(parsed.samples["messenger_messages_refused_total{reason=\"invalid\"}"] == 1)
         #expect(parsed.samples["messenger_messages_refused_total{reason=\"overload\"}"] == 0)
         #expect(parsed.samples["messenger_sessions{transport=\"websocket\"}"] == 2)
+        #expect(parsed.samples["messenger_sessions_closed_total{reason=\"ping_timeout\"}"] == 4)
+        #expect(parsed.samples["messenger_sessions_closed_total{reason=\"transport_close\"}"] == 0)
         #expect(parsed.samples["messenger_commit_latency_seconds_bucket{le=\"0.001\"}"] == 1)
         #expect(parsed.samples["messenger_commit_latency_seconds_bucket{le=\"0.005\"}"] == 3)
         #expect(parsed.samples["messenger_commit_latency_seconds_bucket{le=\"10\"}"] == 4)
