@@ -31,7 +31,7 @@ final class ClusterMutantTarget: MutantTarget {
                 var hooks = ServerHooks()
                 hooks.makeStore = { _, configuration throws(StorageError) in try makeStore(nodeURL, configuration) }
                 var configuration = ServerConfiguration(
-                    port: 0, postgresURL: nodeURL, pingInterval: 300, pingTimeout: 1_500, logLevel: .error, hooks: hooks)
+                    port: 0, postgresURL: nodeURL, pingInterval: 300, pingTimeout: 4_000, logLevel: .error, hooks: hooks)
                 let server = try ReferenceServer.start(configuration: configuration)
                 configuration.port = server.port
                 configurations.append(configuration)

@@ -12,7 +12,7 @@ enum TransportMutants {
 
     /// The heartbeat timings the target advertises (see `MutantServerTarget`): a mutant that changes
     /// the timings it runs with still advertises these.
-    static let advertisedPingTimeout = 1_500
+    static let advertisedPingTimeout = 4_000
 
     static let connectWithoutSID = Mutant(
         "connect-without-sid", fault: "answers CONNECT with a bare 40 (the Socket.IO v4 answer), no sid", breaks: ["TRANSPORT-1"],
@@ -287,7 +287,7 @@ enum SkipSets {
     /// The transport scenarios after `transport/connect-namespace`.
     static let transports = ["transport/websocket-only", "transport/polling-only", "transport/polling-upgrade", "transport/concurrent-poll"]
 
-    /// Scenarios whose sessions may outlive pingInterval + pingTimeout (1.8 s on the mutant targets).
+    /// Scenarios whose sessions may outlive pingInterval + pingTimeout (4.3 s on the mutant targets).
     static let longScenarios = [
         "once/join-race", "order/live-per-pair", "order/across-sessions", "order/history-agrees", "robustness/unknown-events",
         "delivery/latency", "delivery/fan-out", "robustness/stalled-reader", "durability/restart", "durability/crash-acknowledged",
