@@ -194,6 +194,46 @@ struct PostgreSQLMessageStoreTests {
         }
     }
 
+    /// Why the listener takes notifications from libpq before every wait (`PostgreSQLListener.listen`): a
+    /// NOTIFY committed while the listening connection runs a query (a catch-up) reaches libpq with the
+    /// query's answer and waits in libpq's queue, with nothing left on the socket for poll() to report.
+    @Test func aNotificationThatArrivesDuringAQueryWaitsInLibpqNotOnTheSocket() async throws {
+        try await withThrowawayPostgreSQL { server in
+            let url = try server.makeDatabase()
+            let notifier = try PostgreSQLConnection(url: url)
+            defer { notifier.close() }
+            let isListening = DispatchSemaphore(value: 0)
+            let finished = DispatchSemaphore(value: 0)
+            // The listening connection lives on a thread of its own (a connection is not Sendable).
+            let outcome = Mutex<(polled: Int32, taken: [String], error: String?)>((-1, [], nil))
+            Thread.detachNewThread {
+                do throws(PostgreSQLError) {
+                    let listening = try PostgreSQLConnection(url: url)
+                    defer { listening.close() }
+                    try listening.execute("LISTEN probe")
+                    isListening.signal()
+                    try listening.execute("SELECT pg_sleep(0.5)")
+                    var descriptor = pollfd(fd: listening.socket, events: Int16(POLLIN), revents: 0)
+                    let polled = poll(&descriptor, 1, 300)
+                    let taken = try listening.takeNotifications()
+                    outcome.withLock { $0 = (polled, taken, nil) }
+                } catch {
+                    isListening.signal()
+                    outcome.withLock { $0.error = "\(error)" }
+                }
+                finished.signal()
+            }
+            isListening.wait()
+            try await Task.sleep(for: .milliseconds(150))
+            try notifier.execute("NOTIFY probe, 'during the query'")
+            finished.wait()
+            let result = outcome.withLock { $0 }
+            #expect(result.error == nil)
+            #expect(result.polled == 0, "the socket reports nothing: libpq already read the notification with the answer")
+            #expect(result.taken == ["during the query"])
+        }
+    }
+
     /// Another session holds the commit lock: the batch fails once `lock_timeout` passes, as a storage
     /// fault (503), not after a wait without limit; after the release the next batch commits.
     @Test func commitLockHeldElsewhereFailsTheBatchAfterLockTimeout() async throws {

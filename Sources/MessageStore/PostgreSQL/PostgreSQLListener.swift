@@ -105,8 +105,19 @@ final class PostgreSQLListener: Sendable {
     }
 
     /// Waits for notifications and catches up after each; returns when closed, throws when the connection is lost.
+    ///
+    /// Notifications are taken from libpq before every wait, not only when the socket is readable: a
+    /// catch-up runs queries on this connection, and a NOTIFY that arrives while one runs is read by libpq
+    /// together with the query's answer and queued inside it, where poll() cannot see it. Waiting on the
+    /// socket then left those commits undelivered until some later commit woke the listener (at the end of
+    /// a burst: never; `twoNodesAreEachHandedEveryCommitOnceInIdOrder` saw a node stop at 200 of 400).
     private func listen(on connection: PostgreSQLConnection) throws(PostgreSQLError) {
         while !isClosed {
+            if try !connection.takeNotifications().isEmpty {
+                try feed.catchUp(on: connection)
+                continue
+            }
+            guard connection.isUsable else { throw PostgreSQLError(message: "connection lost", isConnectionFailure: true) }
             var descriptors = [
                 pollfd(fd: connection.socket, events: Int16(POLLIN), revents: 0),
                 pollfd(fd: wakeRead, events: Int16(POLLIN), revents: 0),
@@ -117,13 +128,7 @@ final class PostgreSQLListener: Sendable {
                 throw PostgreSQLError(message: "poll failed: errno \(errno)", isConnectionFailure: true)
             }
             if descriptors[1].revents != 0 { return }
-            guard descriptors[0].revents != 0 else { continue }
-            let notifications = try connection.takeNotifications()
-            if !notifications.isEmpty {
-                try feed.catchUp(on: connection)
-            } else if !connection.isUsable {
-                throw PostgreSQLError(message: "connection lost", isConnectionFailure: true)
-            }
+            // Readable (a notification, or the end of the connection): the top of the loop takes it.
         }
     }
 
