@@ -58,8 +58,8 @@ if let path = options.authSecretFile {
     case .failure(let error): usageFailure(error.reason)
     }
 }
-if options.serverCommand != nil && options.targetURL == nil {
-    usageFailure("--server-command needs the URL the server will listen on")
+if options.serverCommand != nil && options.targetURL == nil && !options.isSocketActivated {
+    usageFailure("--server-command needs the URL the server will listen on (or --socket-activation)")
 }
 
 let target: any ServerTarget
@@ -72,9 +72,22 @@ if !options.nodes.isEmpty {
         databaseRestartCommand: options.databaseRestartCommand, startTimeout: options.startTimeout)
     print("conform: \(options.nodes.count) nodes, sessions and POSTs spread over them: \(options.nodes.joined(separator: " "))")
     target = cluster
-} else if let serverCommand = options.serverCommand, let url = options.targetURL {
-    let started = CommandTarget(
-        command: serverCommand, baseURL: url, storageFaultCommands: options.storageFaultCommands, startTimeout: options.startTimeout)
+} else if let serverCommand = options.serverCommand {
+    let started: CommandTarget
+    if let url = options.targetURL {
+        started = CommandTarget(
+            command: serverCommand, baseURL: url, storageFaultCommands: options.storageFaultCommands, startTimeout: options.startTimeout)
+    } else {
+        do {
+            started = CommandTarget(
+                command: serverCommand, listeningSocket: try KitListeningSocket(), storageFaultCommands: options.storageFaultCommands,
+                startTimeout: options.startTimeout)
+        } catch {
+            writeStandardError("Error: cannot listen for the server command: \(error)\n")
+            exit(ExitStatus.inconclusive.rawValue)
+        }
+        print("conform: the server command serves \(started.baseURL) (socket activation: descriptor 3, LISTEN_FDS=1)")
+    }
     commandTarget = started
     target = started
     capabilities.formUnion(started.capabilities)

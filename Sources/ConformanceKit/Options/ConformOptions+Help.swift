@@ -24,6 +24,11 @@ extension ConformOptions {
 
         Server:
           --server-command CMD     Start the server with CMD (via /bin/sh) before the run, stop it after.
+          --socket-activation      With --server-command and no URL: conform listens on 127.0.0.1 (port
+                                   0) and hands the socket to CMD as descriptor 3 with LISTEN_FDS=1 and
+                                   LISTEN_PID (systemd's protocol, man sd_listen_fds) at every start,
+                                   restart and crash; CMD must exec the server. The port stays open
+                                   between a crash and the restart (connections wait in the backlog).
           --start-timeout SECONDS  Wait at most this long for the server to listen (default 10).
           --restart-command CMD    Restart the server in an orderly way; enables durability scenarios.
           --crash-command CMD      Kill the server (kill -9) and start it again; enables crash scenarios.
