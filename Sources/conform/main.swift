@@ -1,5 +1,6 @@
 import ConformanceKit
 import Foundation
+import ReferenceServer
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -62,6 +63,19 @@ if options.serverCommand != nil && options.targetURL == nil && !options.isSocket
     usageFailure("--server-command needs the URL the server will listen on (or --socket-activation)")
 }
 
+var inheritedDescriptor: Int32?
+if options.hasInheritedSocket {
+    // The protocol's variables name conform: its descriptor 3 is the server's socket (`man sd_listen_fds`).
+    var environment: [String: String] = [:]
+    for name in SocketActivation.variableNames { environment[name] = ProcessInfo.processInfo.environment[name] }
+    switch SocketActivation.decide(environment: environment, processID: getpid()) {
+    case .listen(let descriptor): inheritedDescriptor = descriptor
+    case .notActivated: usageFailure("--inherited-socket: conform was not socket-activated (LISTEN_PID is not its pid)")
+    case .invalid(let message): usageFailure("--inherited-socket: \(message)")
+    }
+    for name in SocketActivation.variableNames { unsetenv(name) }
+}
+
 let target: any ServerTarget
 var capabilities = options.capabilities
 var commandTarget: CommandTarget?
@@ -94,7 +108,7 @@ if !options.nodes.isEmpty {
 } else if let url = options.targetURL {
     let urlTarget = URLTarget(
         baseURL: url, restartCommand: options.restartCommand, crashCommand: options.crashCommand,
-        storageFaultCommands: options.storageFaultCommands, startTimeout: options.startTimeout)
+        storageFaultCommands: options.storageFaultCommands, startTimeout: options.startTimeout, listeningDescriptor: inheritedDescriptor)
     target = urlTarget
 } else {
     do {
