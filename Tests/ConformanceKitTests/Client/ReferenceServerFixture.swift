@@ -34,14 +34,6 @@ final class ReferenceServerFixture: Sendable {
     }
 }
 
-/// A port nothing listened on a moment ago (bound, then released), to start a server on. For a port
-/// that must refuse connections, use `ReservedClosedPort`.
-func freePort() -> Int {
-    let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    defer { close(descriptor) }
-    return bindToLoopback(descriptor) ?? 0
-}
-
 /// Binds `descriptor` (a TCP socket) to 127.0.0.1 port 0: the port the kernel chose, or nil.
 func bindToLoopback(_ descriptor: Int32) -> Int? {
     var address = sockaddr_in()

@@ -8,25 +8,12 @@ struct CommandTargetTests {
         let directory = NSTemporaryDirectory() + "kit-target-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        // The port is free when picked, then released for the server: another test of this process may
-        // take it in between. Then again with another port, three times at most.
-        var started: CommandTarget?
-        var lastError: (any Error)?
-        for _ in 0..<3 where started == nil {
-            let port = freePort()
-            let candidate = CommandTarget(
-                command: "exec '\(ConformProcess.executable)' --serve-reference --port \(port) --db '\(directory)/m.db' --log-level error",
-                baseURL: "http://127.0.0.1:\(port)", startTimeout: .seconds(20), stopGrace: .seconds(2))
-            do {
-                try await candidate.start()
-                started = candidate
-            } catch {
-                lastError = error
-                print("the server on port \(port) did not start: \(error); again with another port")
-                await candidate.stop()
-            }
-        }
-        guard let target = started else { throw lastError ?? TargetError("the server did not start") }
+        // The target holds the port (socket activation): no other test can take it, and restart and
+        // crash hand the same socket to the next server.
+        let target = CommandTarget(
+            command: "exec '\(ConformProcess.executable)' --serve-reference --db '\(directory)/m.db' --log-level error",
+            listeningSocket: try KitListeningSocket(), startTimeout: .seconds(20), stopGrace: .seconds(2))
+        try await target.start()
         #expect(await TargetReadiness.isServing(baseURL: target.baseURL))
         let context = ScenarioContext(scenarioID: "t", seed: 1, runToken: "t", target: target)
         let user = context.uniqueUser()
