@@ -29,18 +29,24 @@ public final class KitListeningSocket: Sendable {
             close(descriptor)
             return TargetError("\(call) on 127.0.0.1:0: \(message)")
         }
+        guard let port = Self.bindToLoopback(descriptor) else { throw failure("bind") }
+        guard listen(descriptor, Self.backlog) == 0 else { throw failure("listen") }
+        self.descriptor = descriptor
+        self.port = port
+    }
+
+    /// Binds `descriptor` (a TCP socket) to 127.0.0.1 port 0: the port the kernel chose, or nil (errno set).
+    static func bindToLoopback(_ descriptor: Int32) -> Int? {
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         address.sin_port = 0
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) } }
-        guard bound == 0 else { throw failure("bind") }
-        guard listen(descriptor, Self.backlog) == 0 else { throw failure("listen") }
+        guard bound == 0 else { return nil }
         let named = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) } }
-        guard named == 0 else { throw failure("getsockname") }
-        self.descriptor = descriptor
-        self.port = Int(UInt16(bigEndian: address.sin_port))
+        guard named == 0 else { return nil }
+        return Int(UInt16(bigEndian: address.sin_port))
     }
 
     /// `http://127.0.0.1:port`.
