@@ -34,8 +34,9 @@ import Testing
                   done
                 ) </dev/null >/dev/null 2>&1 &
                 ;;
-              restart) kill -TERM "$(cat "$pidfile")"; while kill -0 "$(cat "$pidfile")" 2>/dev/null; do sleep 0.05; done ;;
-              crash) kill -9 "$(cat "$pidfile")"; while kill -0 "$(cat "$pidfile")" 2>/dev/null; do sleep 0.05; done ;;
+              # The pid read once: the keeper writes the next node's pid to the file as soon as this one is gone.
+              restart) pid=$(cat "$pidfile"); kill -TERM "$pid"; while kill -0 "$pid" 2>/dev/null; do sleep 0.05; done ;;
+              crash) pid=$(cat "$pidfile"); kill -9 "$pid"; while kill -0 "$pid" 2>/dev/null; do sleep 0.05; done ;;
             esac
             """.write(toFile: control, atomically: true, encoding: .utf8)
             chmod(control, 0o755)
