@@ -129,6 +129,43 @@ import Glibc
         #expect(await eventually { clientLog.record(id).received == [42] })
     }
 
+    /// A listening socket on ::1 (nil when the host has no IPv6 loopback) and its port.
+    static func makeIPv6Socket() -> (descriptor: Int32, port: Int)? {
+        let descriptor = socket(AF_INET6, Int32(SOCK_STREAM.rawValue), 0)
+        guard descriptor >= 0 else { return nil }
+        var address = sockaddr_in6()
+        address.sin6_family = sa_family_t(AF_INET6)
+        address.sin6_addr = in6addr_loopback
+        var length = socklen_t(MemoryLayout<sockaddr_in6>.size)
+        let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) } }
+        guard bound == 0, listen(descriptor, 16) == 0 else {
+            close(descriptor)
+            return nil
+        }
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) } }
+        return (descriptor, Int(UInt16(bigEndian: address.sin6_port)))
+    }
+
+    @Test(.enabled("no IPv6 loopback on this host") { makeIPv6Socket().map { close($0.descriptor) } != nil })
+    func servesAnIPv6Socket() async throws {
+        let (descriptor, port) = try #require(Self.makeIPv6Socket())
+        let loop = try EventLoop()
+        defer { loop.shutdown() }
+        let (host, adoptedPort) = try await loop.submit { context throws(NetworkError) in
+            let listener = try context.listen(adopting: descriptor) { _ in
+                RecordingHandler(log: ConnectionLog(), onRead: { connection, bytes in connection.write(bytes) })
+            }
+            return (listener.host, listener.port)
+        }
+        #expect(host == "::1")
+        #expect(adoptedPort == port)
+        let clientLog = ConnectionLog()
+        let id = try await loop.submit { context in
+            context.connect(host: "::1", port: port, handler: RecordingHandler(log: clientLog, onConnect: { $0.write([42]) })).id
+        }
+        #expect(await eventually { clientLog.record(id).received == [42] })
+    }
+
     @Test func refusesAPipeAndANonListeningSocket() async throws {
         var pipeDescriptors: [Int32] = [0, 0]
         try #require(pipe(&pipeDescriptors) == 0)
