@@ -54,6 +54,13 @@ public final class CommandTarget: ServerTarget {
         self.stopGrace = stopGrace
     }
 
+    /// With a listening socket, the command `exec`s the server: its shell having exited, the server has
+    /// (a restart or crash under way has no process yet, and says nothing).
+    public var serverExitReason: String? {
+        guard listeningSocket != nil, let child = process.withLock({ $0 }), child.hasExited else { return nil }
+        return "the server command exited (status \(child.exitCode.map(String.init) ?? "by signal")); its port holds connections unanswered"
+    }
+
     /// A started server can be restarted and crashed; its storage made to fail when the commands are given.
     public var capabilities: Set<Capability> { storageFaultCommands == nil ? [.restart, .crash] : [.restart, .crash, .storageFault] }
 

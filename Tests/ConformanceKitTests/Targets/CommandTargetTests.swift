@@ -21,6 +21,7 @@ struct CommandTargetTests {
         try await target.restart()
         #expect(try await context.post(sender: "a", receiver: user, content: "before crash").status == 201)
         try await target.crash()
+        #expect(target.serverExitReason == nil)
         let session = try await context.connect("after#1")
         let history = try await session.join(user)
         #expect(history.messages(with: "a").map(\.content) == ["before restart", "before crash"])
@@ -34,6 +35,25 @@ struct CommandTargetTests {
         defer { withExtendedLifetime(closed) {} }
         let target = CommandTarget(command: "exit 3", baseURL: "http://127.0.0.1:\(closed.port)", startTimeout: .seconds(5))
         await #expect(throws: TargetError.self) { try await target.start() }
+    }
+
+    /// A socket-activated command that exits leaves its port accepting connections nobody answers:
+    /// the scenarios are inconclusive at once (as with a refused connection), not failed by timeouts.
+    @Test func socketActivatedCommandThatExitsMakesScenariosInconclusive() async throws {
+        let target = CommandTarget(command: "exit 3", listeningSocket: try KitListeningSocket(), startTimeout: .seconds(5))
+        await #expect(throws: TargetError.self) { try await target.start() }
+        let reason = try #require(target.serverExitReason)
+        #expect(reason.contains("status 3"))
+        let started = ContinuousClock.now
+        let report = await ConformanceRunner(scenarios: ScenarioCatalog.all, options: RunnerOptions(filters: ["join/basic"], seed: 1), target: target).run()
+        #expect(report.results.map(\.verdict) == [.inconclusive(reason: reason)])
+        #expect(started.duration(to: .now) < .seconds(2), "decided without waiting for an answer")
+        // Without a held socket the command may have left a daemon serving: its shell's exit says nothing.
+        let closed = ReservedClosedPort()
+        defer { withExtendedLifetime(closed) {} }
+        let plain = CommandTarget(command: "exit 3", baseURL: "http://127.0.0.1:\(closed.port)", startTimeout: .seconds(5))
+        await #expect(throws: TargetError.self) { try await plain.start() }
+        #expect(plain.serverExitReason == nil)
     }
 
     @Test func urlTargetWithoutCommandsIsInconclusive() async {
