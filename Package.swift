@@ -28,7 +28,7 @@ let package = Package(
         .target(name: "NetworkCore", dependencies: ["CLinux"], path: "Sources/NetworkCore"),
         .target(name: "MessageStore", dependencies: ["CSQLite", "CPostgreSQL"], path: "Sources/MessageStore"),
         // A throwaway PostgreSQL server for tests (initdb in a temporary directory, Unix socket only).
-        .target(name: "PostgreSQLTestServer", path: "Tests/PostgreSQLTestServer"),
+        .target(name: "PostgreSQLTestServer", dependencies: ["CLinux"], path: "Tests/PostgreSQLTestServer"),
         .target(
             name: "ReferenceServer",
             dependencies: ["WireCodecs", "NetworkCore", "MessageStore"],

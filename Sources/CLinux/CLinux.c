@@ -143,6 +143,36 @@ int clinux_local_port(int fd) {
     return -1;
 }
 
+int clinux_adopt_listener(int fd, char *host, size_t capacity, int *port) {
+    int value = 0;
+    socklen_t size = sizeof(value);
+    if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &value, &size) != 0) return -1;
+    if (value != SOCK_STREAM) return CLINUX_ADOPT_NOT_STREAM;
+    size = sizeof(value);
+    if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &value, &size) != 0) return -1;
+    if (value == 0) return CLINUX_ADOPT_NOT_LISTENING;
+    struct sockaddr_storage address;
+    socklen_t length = sizeof(address);
+    memset(&address, 0, sizeof(address));
+    if (getsockname(fd, (struct sockaddr *)&address, &length) != 0) return -1;
+    const void *raw;
+    if (address.ss_family == AF_INET) {
+        raw = &((struct sockaddr_in *)&address)->sin_addr;
+        *port = ntohs(((struct sockaddr_in *)&address)->sin_port);
+    } else if (address.ss_family == AF_INET6) {
+        raw = &((struct sockaddr_in6 *)&address)->sin6_addr;
+        *port = ntohs(((struct sockaddr_in6 *)&address)->sin6_port);
+    } else {
+        return CLINUX_ADOPT_NOT_INET;
+    }
+    if (inet_ntop(address.ss_family, raw, host, (socklen_t)capacity) == NULL) return -1;
+    int status = fcntl(fd, F_GETFL);
+    if (status < 0 || fcntl(fd, F_SETFL, status | O_NONBLOCK) != 0) return -1;
+    int flags = fcntl(fd, F_GETFD);
+    if (flags < 0 || fcntl(fd, F_SETFD, flags | FD_CLOEXEC) != 0) return -1;
+    return 0;
+}
+
 int clinux_resolve(const char *host, int port, int passive, struct sockaddr_storage *address, socklen_t *length) {
     memset(address, 0, sizeof(*address));
     struct sockaddr_in *v4 = (struct sockaddr_in *)address;

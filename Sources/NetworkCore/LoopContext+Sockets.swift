@@ -33,11 +33,49 @@ extension LoopContext {
         guard Glibc.listen(descriptor, queueLength) == 0 else { throw fail("listen") }
         let boundPort = clinux_local_port(descriptor)
         guard boundPort >= 0 else { throw fail("getsockname") }
-        let listener = Listener(
-            host: host, port: Int(boundPort), descriptor: descriptor, context: self, makeHandler: makeHandler)
+        return try register(Listener(host: host, port: Int(boundPort), descriptor: descriptor, context: self, makeHandler: makeHandler))
+    }
+
+    /// Serves a listening socket made by someone else (socket activation, `man sd_listen_fds`: a
+    /// process manager or a test binds and listens, the server inherits the descriptor).
+    ///
+    /// Checks that `descriptor` is a listening TCP stream socket (SO_TYPE, SO_ACCEPTCONN, IPv4 or IPv6),
+    /// makes it non-blocking and close-on-exec, and learns its address (`Listener.host`, the numeric
+    /// address, and `Listener.port`). The listener owns the descriptor from then on: `close()` closes
+    /// it. A refused descriptor is left open, as it was.
+    ///
+    /// - Throws: `.unusableListenDescriptor` (not a socket, not a stream, not listening, not IPv4/IPv6),
+    ///   `.system` (getsockopt, getsockname, fcntl, epoll_ctl), `.loopShutDown`.
+    public func listen(adopting descriptor: Int32, makeHandler: @escaping (Connection) -> ConnectionHandler) throws(NetworkError) -> Listener {
+        guard !isShuttingDown else { throw .loopShutDown }
+        var host = [CChar](repeating: 0, count: 64)
+        var port: Int32 = 0
+        let status = host.withUnsafeMutableBufferPointer { clinux_adopt_listener(descriptor, $0.baseAddress!, $0.count, &port) }
+        switch status {
+        case 0:
+            break
+        case CLINUX_ADOPT_NOT_STREAM:
+            throw .unusableListenDescriptor(descriptor: descriptor, reason: "not a stream socket")
+        case CLINUX_ADOPT_NOT_LISTENING:
+            throw .unusableListenDescriptor(descriptor: descriptor, reason: "not listening (listen(2) was not called)")
+        case CLINUX_ADOPT_NOT_INET:
+            throw .unusableListenDescriptor(descriptor: descriptor, reason: "not an IPv4 or IPv6 socket")
+        default:
+            let code = clinux_errno()
+            guard code != EBADF, code != ENOTSOCK else {
+                throw .unusableListenDescriptor(descriptor: descriptor, reason: NetworkError.message(for: code).lowercased())
+            }
+            throw .system(call: "adopting descriptor \(descriptor)", errno: code)
+        }
+        let hostText = host.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+        return try register(Listener(host: hostText, port: Int(port), descriptor: descriptor, context: self, makeHandler: makeHandler))
+    }
+
+    /// Registers a new listener with the loop; closes its descriptor when that fails.
+    private func register(_ listener: Listener) throws(NetworkError) -> Listener {
         let code = listener.register()
         guard code == 0 else {
-            Glibc.close(descriptor)
+            listener.close()
             throw .system(call: "epoll_ctl", errno: code)
         }
         return listener

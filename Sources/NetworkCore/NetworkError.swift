@@ -16,6 +16,8 @@ public enum NetworkError: Error, Sendable, Hashable, CustomStringConvertible {
     case outboundBufferOverflow(limit: Int)
     /// The event loop shut down (or was already shut down).
     case loopShutDown
+    /// A descriptor handed over to listen on (socket activation) is not a listening TCP socket.
+    case unusableListenDescriptor(descriptor: Int32, reason: String)
 
     /// The errno carried by `.system` or `.connectFailed`, if any.
     public var errno: Int32? {
@@ -45,6 +47,8 @@ public enum NetworkError: Error, Sendable, Hashable, CustomStringConvertible {
             "outbound buffer overflow: more than \(limit) bytes pending (peer not reading)"
         case .loopShutDown:
             "event loop shut down"
+        case .unusableListenDescriptor(let descriptor, let reason):
+            "descriptor \(descriptor) is not a listening TCP socket: \(reason)"
         }
     }
 

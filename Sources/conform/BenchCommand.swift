@@ -35,14 +35,16 @@ func runBench(_ arguments: [String]) async -> Never {
     var baseURL = options.targetURL ?? ""
     var serverProcessID = options.serverProcessID
     var embedded: ChildProcess?
+    var listeningSocket: KitListeningSocket?
     var directory: String?
     if options.targetURL == nil && options.nodes.isEmpty {
         do {
-            let (child, url, folder) = try await EmbeddedReference.startForBench(authSecretFile: options.authSecretFile, authAudience: options.authAudience)
-            embedded = child
-            baseURL = url
-            directory = folder
-            serverProcessID = child.processID
+            let started = try await EmbeddedReference.startForBench(authSecretFile: options.authSecretFile, authAudience: options.authAudience)
+            embedded = started.child
+            listeningSocket = started.listeningSocket
+            baseURL = started.listeningSocket.baseURL
+            directory = started.directory
+            serverProcessID = started.child.processID
         } catch {
             writeStandardError("Error: cannot start the embedded reference server: \(error)\n")
             exit(ExitStatus.inconclusive.rawValue)
@@ -76,6 +78,7 @@ func runBench(_ arguments: [String]) async -> Never {
         }
     }
     if let embedded { await embedded.terminate(grace: .seconds(5)) }
+    withExtendedLifetime(listeningSocket) {}
     if let directory { try? FileManager.default.removeItem(atPath: directory) }
     exit(report.exitStatus.rawValue)
 }

@@ -5,11 +5,11 @@ import Glibc
 #endif
 
 /// The self-check target: the reference server run as `conform --serve-reference` in a child
-/// process, on a free port of 127.0.0.1 with a temporary database and short heartbeats, so the
+/// process, serving a socket the kit holds on 127.0.0.1 (socket activation) with a temporary database and short heartbeats, so the
 /// heartbeat scenarios wait pingInterval + pingTimeout = 1.3 s. A short pingTimeout is safe because the
 /// kit answers WebSocket pings on its loop thread, not from Swift's cooperative pool (which a loaded
 /// machine can starve for seconds); polling pongs still go out as a POST from the pool. Restart and
-/// crash keep the port and the database. Its storage fails while a file of the directory exists
+/// crash keep the socket (the port never closes) and the database. Its storage fails while a file of the directory exists
 /// (`--storage-fault-file`), which the storage fault commands create and remove.
 enum EmbeddedReference {
     static let pingInterval = 300
@@ -19,18 +19,17 @@ enum EmbeddedReference {
     static func makeTarget(startTimeout: Duration, options: ConformOptions = ConformOptions()) throws -> (CommandTarget, String) {
         let directory = NSTemporaryDirectory() + "conform-self-check-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let port = try freePort()
+        let listeningSocket = try KitListeningSocket()
         let faultFile = directory + "/storage-fault"
-        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         let command = ([
-            shellQuoted(executable), "--serve-reference", "--host", "127.0.0.1", "--port", String(port),
+            shellQuoted(executable), "--serve-reference",
             "--db", shellQuoted(directory + "/messages.db"), "--ping-interval", String(pingInterval),
             "--ping-timeout", String(pingTimeout), "--log-level", "error", "--storage-fault-file", shellQuoted(faultFile),
         ] + authenticationArguments(options)).joined(separator: " ")
         let storageFault = StorageFaultCommands(fault: "touch " + shellQuoted(faultFile), recover: "rm -f " + shellQuoted(faultFile))
-        // exec: the server replaces the shell, so SIGTERM reaches it directly.
+        // exec: the server replaces the shell, so SIGTERM reaches it directly and its pid is LISTEN_PID.
         let target = CommandTarget(
-            command: "exec " + command, baseURL: "http://127.0.0.1:\(port)", storageFaultCommands: storageFault, startTimeout: startTimeout)
+            command: "exec " + command, listeningSocket: listeningSocket, storageFaultCommands: storageFault, startTimeout: startTimeout)
         return (target, directory)
     }
 
@@ -46,48 +45,35 @@ enum EmbeddedReference {
         return arguments
     }
 
-    /// The reference server for `conform bench`: a child process on a free port with a temporary
-    /// database and the default heartbeats (so thousands of idle sessions cost no ping traffic).
-    /// `exec` makes the child's pid the server's, for RSS and CPU from /proc. With `authSecretFile` it
-    /// requires authentication with that secret (and audience), as the bench's tokens are minted.
-    static func startForBench(authSecretFile: String? = nil, authAudience: String? = nil) async throws -> (ChildProcess, String, String) {
+    /// The reference server for `conform bench`: a child process serving a socket the kit holds on
+    /// 127.0.0.1 (socket activation) with a temporary database and the default heartbeats (so
+    /// thousands of idle sessions cost no ping traffic). `exec` makes the child's pid the server's,
+    /// for RSS and CPU from /proc. With `authSecretFile` it requires authentication with that secret
+    /// (and audience), as the bench's tokens are minted. The socket must live as long as the server.
+    static func startForBench(
+        authSecretFile: String? = nil, authAudience: String? = nil
+    ) async throws -> (child: ChildProcess, listeningSocket: KitListeningSocket, directory: String) {
         let directory = NSTemporaryDirectory() + "conform-bench-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let port = try freePort()
-        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        let listeningSocket = try KitListeningSocket()
         var arguments = [
-            "exec", shellQuoted(executable), "--serve-reference", "--host", "127.0.0.1", "--port", String(port),
-            "--db", shellQuoted(directory + "/messages.db"), "--log-level", "error",
+            "exec", shellQuoted(executable), "--serve-reference", "--db", shellQuoted(directory + "/messages.db"), "--log-level", "error",
         ]
         if let authSecretFile { arguments += ["--auth-secret-file", shellQuoted(authSecretFile)] }
         if let authAudience { arguments += ["--auth-audience", shellQuoted(authAudience)] }
-        let command = arguments.joined(separator: " ")
-        let baseURL = "http://127.0.0.1:\(port)"
-        let child = try ChildProcess.spawnShell(command)
+        let child = try ChildProcess.spawnShell(arguments.joined(separator: " "), listeningDescriptor: listeningSocket.descriptor)
         do {
-            try await TargetReadiness.wait(baseURL: baseURL, timeout: .seconds(10), process: child)
+            try await TargetReadiness.wait(baseURL: listeningSocket.baseURL, timeout: .seconds(10), process: child)
         } catch {
             await child.terminate(grace: .milliseconds(500))
             throw error
         }
-        return (child, baseURL, directory)
+        return (child, listeningSocket, directory)
     }
 
-    /// A port free now on 127.0.0.1 (bound to 0, read back, released).
-    static func freePort() throws -> Int {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard descriptor >= 0 else { throw TargetError("socket: \(String(cString: strerror(errno)))") }
-        defer { close(descriptor) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) } }
-        guard bound == 0 else { throw TargetError("bind: \(String(cString: strerror(errno)))") }
-        let named = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) } }
-        guard named == 0 else { throw TargetError("getsockname: \(String(cString: strerror(errno)))") }
-        return Int(UInt16(bigEndian: address.sin_port))
+    /// This `conform` executable, which serves the reference server with `--serve-reference`.
+    static var executable: String {
+        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
     }
 
     static func shellQuoted(_ text: String) -> String {

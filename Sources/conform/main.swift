@@ -1,5 +1,6 @@
 import ConformanceKit
 import Foundation
+import ReferenceServer
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -58,8 +59,21 @@ if let path = options.authSecretFile {
     case .failure(let error): usageFailure(error.reason)
     }
 }
-if options.serverCommand != nil && options.targetURL == nil {
-    usageFailure("--server-command needs the URL the server will listen on")
+if options.serverCommand != nil && options.targetURL == nil && !options.isSocketActivated {
+    usageFailure("--server-command needs the URL the server will listen on (or --socket-activation)")
+}
+
+var inheritedDescriptor: Int32?
+if options.hasInheritedSocket {
+    // The protocol's variables name conform: its descriptor 3 is the server's socket (`man sd_listen_fds`).
+    var environment: [String: String] = [:]
+    for name in SocketActivation.variableNames { environment[name] = ProcessInfo.processInfo.environment[name] }
+    switch SocketActivation.decide(environment: environment, processID: getpid()) {
+    case .listen(let descriptor): inheritedDescriptor = descriptor
+    case .notActivated: usageFailure("--inherited-socket: conform was not socket-activated (LISTEN_PID is not its pid)")
+    case .invalid(let message): usageFailure("--inherited-socket: \(message)")
+    }
+    for name in SocketActivation.variableNames { unsetenv(name) }
 }
 
 let target: any ServerTarget
@@ -72,16 +86,29 @@ if !options.nodes.isEmpty {
         databaseRestartCommand: options.databaseRestartCommand, startTimeout: options.startTimeout)
     print("conform: \(options.nodes.count) nodes, sessions and POSTs spread over them: \(options.nodes.joined(separator: " "))")
     target = cluster
-} else if let serverCommand = options.serverCommand, let url = options.targetURL {
-    let started = CommandTarget(
-        command: serverCommand, baseURL: url, storageFaultCommands: options.storageFaultCommands, startTimeout: options.startTimeout)
+} else if let serverCommand = options.serverCommand {
+    let started: CommandTarget
+    if let url = options.targetURL {
+        started = CommandTarget(
+            command: serverCommand, baseURL: url, storageFaultCommands: options.storageFaultCommands, startTimeout: options.startTimeout)
+    } else {
+        do {
+            started = CommandTarget(
+                command: serverCommand, listeningSocket: try KitListeningSocket(), storageFaultCommands: options.storageFaultCommands,
+                startTimeout: options.startTimeout)
+        } catch {
+            writeStandardError("Error: cannot listen for the server command: \(error)\n")
+            exit(ExitStatus.inconclusive.rawValue)
+        }
+        print("conform: the server command serves \(started.baseURL) (socket activation: descriptor 3, LISTEN_FDS=1)")
+    }
     commandTarget = started
     target = started
     capabilities.formUnion(started.capabilities)
 } else if let url = options.targetURL {
     let urlTarget = URLTarget(
         baseURL: url, restartCommand: options.restartCommand, crashCommand: options.crashCommand,
-        storageFaultCommands: options.storageFaultCommands, startTimeout: options.startTimeout)
+        storageFaultCommands: options.storageFaultCommands, startTimeout: options.startTimeout, listeningDescriptor: inheritedDescriptor)
     target = urlTarget
 } else {
     do {

@@ -1,3 +1,4 @@
+import CLinux
 import Foundation
 import Synchronization
 import Testing
@@ -133,6 +134,12 @@ public final class ThrowawayPostgreSQL: Sendable {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, stem + ".out", O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         posix_spawn_file_actions_addopen(&actions, 2, stem + ".err", O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        // Nothing else of the test process: `pg_ctl start` leaves the server running, and a server that
+        // inherited the process's sockets and pipes (seen: ten sockets and a pipe of the test process in
+        // every postgres process) holds them open for its whole life, so a test's close of a connection
+        // never reaches its peer (KitRawConnectionTests.closeWithoutBytesIsClosed waited 60 s for an end
+        // of file its server had sent by closing).
+        _ = clinux_spawn_file_actions_closefrom(&actions, 3)
         var pointers = argv.map { strdup($0) }
         defer { pointers.forEach { free($0) } }
         pointers.append(nil)

@@ -3,12 +3,16 @@
 
 Written from the Spec alone, as a second server for the conformance kit to check (see README.md).
 Run: python server.py --port 5000 --db messages.db
+Socket activation (man sd_listen_fds): with LISTEN_PID its pid and LISTEN_FDS=1 it serves the
+listening socket it inherited as descriptor 3 instead of binding --host/--port.
 """
 import argparse
 import datetime
 import json
 import logging
+import os
 import signal
+import socket
 import sqlite3
 import sys
 import threading
@@ -760,7 +764,7 @@ class KeepAliveRequestHandler(WSGIRequestHandler):
 def parse_arguments(argv):
     parser = argparse.ArgumentParser(description="python-peer: the messenger Spec on Flask-SocketIO")
     parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, required=True, help="TCP port (0: any free port)")
+    parser.add_argument("--port", type=int, help="TCP port (0: any free port); required unless socket-activated")
     parser.add_argument("--db", default="messages.db", help="SQLite database file")
     parser.add_argument("--ping-interval", type=int, default=25_000, metavar="MS")
     parser.add_argument("--ping-timeout", type=int, default=20_000, metavar="MS")
@@ -777,9 +781,45 @@ def parse_arguments(argv):
     for name in ("ping_interval", "ping_timeout", "max_payload"):
         if getattr(arguments, name) <= 0:
             parser.error(f"--{name.replace('_', '-')} must be positive")
-    if not 0 <= arguments.port <= 65535:
+    if arguments.port is not None and not 0 <= arguments.port <= 65535:
         parser.error("--port must be 0...65535")
     return arguments
+
+
+ACTIVATION_VARIABLES = ("LISTEN_PID", "LISTEN_FDS", "LISTEN_FDNAMES")
+
+
+def activation_descriptor(environment, pid):
+    """Socket activation (man sd_listen_fds): 3 when the environment hands process `pid` one socket,
+    None when it hands none (LISTEN_PID unset or another process's); ValueError when it names `pid`
+    but not with exactly one socket."""
+    listen_pid = environment.get("LISTEN_PID")
+    if listen_pid is None:
+        return None
+    if not listen_pid.isdigit():
+        raise ValueError(f"LISTEN_PID is '{listen_pid}', not a process ID")
+    if int(listen_pid) != pid:
+        return None
+    count = environment.get("LISTEN_FDS")
+    if count != "1":
+        raise ValueError(f"LISTEN_FDS is {count!r}: this server serves exactly one inherited socket (descriptor 3)")
+    return 3
+
+
+def inherited_listener(descriptor):
+    """The (host, port) of `descriptor` after checking it is a listening TCP socket; ValueError if not."""
+    try:
+        probe = socket.socket(fileno=descriptor)
+    except OSError as error:
+        raise ValueError(f"descriptor {descriptor} is not a socket: {error.strerror}") from None
+    try:
+        if probe.type != socket.SOCK_STREAM or probe.family not in (socket.AF_INET, socket.AF_INET6):
+            raise ValueError(f"descriptor {descriptor} is not a TCP socket")
+        if not probe.getsockopt(socket.SOL_SOCKET, socket.SO_ACCEPTCONN):
+            raise ValueError(f"descriptor {descriptor} is not listening")
+        return probe.getsockname()[:2]
+    finally:
+        probe.detach()
 
 
 def main(argv=None):
@@ -805,8 +845,19 @@ def main(argv=None):
         threading.excepthook = quiet_hook
     patch_engineio()
     app, messenger = create_app(arguments)
-    server = make_server(arguments.host, arguments.port, app, threaded=True,
-                         request_handler=KeepAliveRequestHandler)
+    try:
+        descriptor = activation_descriptor(os.environ, os.getpid())
+        host, port = inherited_listener(descriptor) if descriptor is not None else (arguments.host, arguments.port)
+    except ValueError as error:
+        sys.exit(f"Error: socket activation: {error}")
+    for name in ACTIVATION_VARIABLES:
+        os.environ.pop(name, None)
+    if port is None:
+        sys.exit("Error: --port is required unless the server is socket-activated (LISTEN_FDS=1)")
+    # werkzeug serves a duplicate of the inherited descriptor (socket.fromfd); 3 itself is closed after.
+    server = make_server(host, port, app, threaded=True, request_handler=KeepAliveRequestHandler, fd=descriptor)
+    if descriptor is not None:
+        os.close(descriptor)
     host, port = server.socket.getsockname()[:2]
 
     def stop(*_):

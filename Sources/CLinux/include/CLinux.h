@@ -94,6 +94,15 @@ int clinux_socket_error(int fd);
 /// The locally bound port (`getsockname`), or -1 (errno set).
 int clinux_local_port(int fd);
 
+/// Why `clinux_adopt_listener` refused a descriptor (besides -1 for a failed call, errno set).
+static const int CLINUX_ADOPT_NOT_STREAM = 1;
+static const int CLINUX_ADOPT_NOT_LISTENING = 2;
+static const int CLINUX_ADOPT_NOT_INET = 3;
+/// Checks that `fd` is a listening TCP socket (SO_TYPE SOCK_STREAM, SO_ACCEPTCONN, IPv4 or IPv6), makes
+/// it non-blocking and close-on-exec, and writes its numeric host (no brackets) and port. Returns 0, -1
+/// (a call failed, errno set: EBADF, ENOTSOCK, ...) or one of the CLINUX_ADOPT_ reasons.
+int clinux_adopt_listener(int fd, char *host, size_t capacity, int *port);
+
 // MARK: addresses
 
 /// Resolves `host` (numeric IPv4/IPv6 first, then `getaddrinfo` for names such as "localhost") and `port`

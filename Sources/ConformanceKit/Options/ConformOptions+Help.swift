@@ -24,9 +24,18 @@ extension ConformOptions {
 
         Server:
           --server-command CMD     Start the server with CMD (via /bin/sh) before the run, stop it after.
+          --socket-activation      With --server-command and no URL: conform listens on 127.0.0.1 (port
+                                   0) and hands the socket to CMD as descriptor 3 with LISTEN_FDS=1 and
+                                   LISTEN_PID (systemd's protocol, man sd_listen_fds) at every start,
+                                   restart and crash; CMD must exec the server. The port stays open
+                                   between a crash and the restart (connections wait in the backlog).
           --start-timeout SECONDS  Wait at most this long for the server to listen (default 10).
           --restart-command CMD    Restart the server in an orderly way; enables durability scenarios.
           --crash-command CMD      Kill the server (kill -9) and start it again; enables crash scenarios.
+          --inherited-socket       conform was started socket-activated (LISTEN_PID its pid, LISTEN_FDS=1)
+                                   with the server's listening socket as descriptor 3: hand it on to the
+                                   restart and crash commands (descriptor 3, LISTEN_FDS=1, LISTEN_PID the
+                                   command's shell), as a process manager keeps the port across restarts.
           --node URL               One entry point of a clustered deployment (repeat for each node, no
                                    positional URL): every scenario's sessions and POSTs are spread over
                                    the nodes (seeded; each choice is in the wire trace). {node} in the

@@ -23,6 +23,12 @@ public struct ConformOptions: Sendable, Equatable {
     public var nodes: [String] = []
     /// Shell command that starts the server under test (`--server-command`).
     public var serverCommand: String?
+    /// Hand the server command a listening socket on 127.0.0.1 as descriptor 3 (`--socket-activation`,
+    /// `man sd_listen_fds`) instead of a URL it binds itself.
+    public var isSocketActivated = false
+    /// conform's own descriptor 3 is the server's listening socket (`--inherited-socket`, conform
+    /// started with `LISTEN_FDS=1`): hand it on to `--restart-command` and `--crash-command`.
+    public var hasInheritedSocket = false
     /// How long to wait for a started server to listen (`--start-timeout`).
     public var startTimeout: Duration = ConformOptions.defaultStartTimeout
     public var filters: [String] = []
@@ -121,6 +127,12 @@ public struct ConformOptions: Sendable, Equatable {
                 try flag()
                 options.isVerbose = true
             case "--server-command": options.serverCommand = try nonEmpty(name, value())
+            case "--socket-activation":
+                try flag()
+                options.isSocketActivated = true
+            case "--inherited-socket":
+                try flag()
+                options.hasInheritedSocket = true
             case "--node": options.nodes.append(try url(value()))
             case "--restart-command": options.restartCommand = try nonEmpty(name, value())
             case "--crash-command": options.crashCommand = try nonEmpty(name, value())
@@ -151,6 +163,12 @@ public struct ConformOptions: Sendable, Equatable {
         }
         if !options.nodes.isEmpty && (options.targetURL != nil || options.serverCommand != nil) {
             throw ConformUsageError("--node names every entry point of the deployment; give no URL or --server-command with it")
+        }
+        if options.isSocketActivated && (options.serverCommand == nil || options.targetURL != nil) {
+            throw ConformUsageError("--socket-activation needs --server-command and no URL: conform binds 127.0.0.1 itself and hands the socket over")
+        }
+        if options.hasInheritedSocket && (options.targetURL == nil || options.serverCommand != nil || !options.nodes.isEmpty) {
+            throw ConformUsageError("--inherited-socket needs the server's URL and no --server-command or --node: it hands the socket to --restart-command and --crash-command")
         }
         if options.databaseRestartCommand != nil && options.nodes.isEmpty {
             throw ConformUsageError("--database-restart-command needs the deployment's entry points (--node URL, repeated)")

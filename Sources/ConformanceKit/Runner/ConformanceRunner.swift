@@ -196,6 +196,10 @@ public struct ConformanceRunner: Sendable {
     // MARK: One scenario
 
     private func runOne(_ scenario: Scenario, runToken: String, clock: KitClock) async -> ScenarioResult {
+        if let reason = target.serverExitReason {
+            // A socket-activated server that exited: its port would hold every connection unanswered.
+            return ScenarioResult(scenario: scenario.info, verdict: .inconclusive(reason: reason), startedAt: clock.now(), duration: .zero)
+        }
         let context = ScenarioContext(
             scenarioID: scenario.id, seed: options.seed, runToken: runToken, timeoutFactor: options.timeoutFactor,
             capabilities: options.capabilities, target: target, clock: clock, wireTraceLimit: options.wireTraceLimit,
@@ -228,6 +232,10 @@ public struct ConformanceRunner: Sendable {
             result.verdict = .inconclusive(reason: "did not finish within \(Self.seconds(limit))\(factor)")
         case .cancelled:
             result.verdict = .inconclusive(reason: "cancelled before it could decide")
+        }
+        if result.verdict == .fail, let reason = target.serverExitReason {
+            // Refused connections made this inconclusive when the server's port closed with it.
+            result.verdict = .inconclusive(reason: reason)
         }
         if let expectation = options.expectations[scenario.id] {
             result.expectation = expectation

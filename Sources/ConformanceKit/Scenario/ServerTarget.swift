@@ -20,10 +20,16 @@ public protocol ServerTarget: Sendable {
     func failStorage() async throws
     /// Undoes `failStorage()` (capability `.storageFault`); the server itself is left alone.
     func recoverStorage() async throws
+    /// Why the server cannot be serving, when the target knows it for certain (the socket-activated
+    /// server it started has exited: its held port still accepts connections, which then wait
+    /// unanswered instead of being refused); nil otherwise. Default nil.
+    var serverExitReason: String? { get }
 }
 
 extension ServerTarget {
     public var entryPoints: [String] { [baseURL] }
+
+    public var serverExitReason: String? { nil }
 
     public func restartDatabase() async throws {
         throw ScenarioInconclusive("the run cannot restart the database (needs \(Capability.databaseRestart.option))")

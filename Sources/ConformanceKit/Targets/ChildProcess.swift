@@ -8,7 +8,8 @@ import NetworkCore
 
 /// A `/bin/sh -c` child in a process group of its own, so that stopping it stops everything it
 /// started (a shell running a server, a script starting several processes); it inherits no
-/// descriptor beyond standard input, output and error.
+/// descriptor beyond standard input, output and error, and a listening socket as descriptor 3 when
+/// it is given one (socket activation).
 public final class ChildProcess: Sendable {
     /// The shell's process ID, which is also the process group ID.
     public let processID: pid_t
@@ -22,22 +23,32 @@ public final class ChildProcess: Sendable {
     }
 
     /// Starts `/bin/sh -c command` in a new process group.
-    public static func spawnShell(_ command: String) throws(TargetError) -> ChildProcess {
+    ///
+    /// With `listeningDescriptor` (a `KitListeningSocket`'s, which the caller keeps open), that
+    /// descriptor is the child's descriptor 3 and the command runs after `KitListeningSocket.shellPrefix`
+    /// (`LISTEN_FDS=1`, `LISTEN_PID` the shell's pid): a command that `exec`s a socket-activated server
+    /// hands it the socket (`man sd_listen_fds`).
+    public static func spawnShell(_ command: String, listeningDescriptor: Int32? = nil) throws(TargetError) -> ChildProcess {
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
         posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP))
         posix_spawnattr_setpgroup(&attributes, 0)
-        let arguments = ["/bin/sh", "-c", command]
+        let arguments = ["/bin/sh", "-c", listeningDescriptor == nil ? command : KitListeningSocket.shellPrefix + command]
         var cArguments: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
         defer { for pointer in cArguments { free(pointer) } }
-        // Only standard input, output and error reach the child: a server it starts in the background
-        // must not hold conform's own descriptors (its sockets, the pipe a caller reads its report
-        // from until end of file) for its whole life.
+        // Only standard input, output and error (and the listening socket) reach the child: a server
+        // it starts in the background must not hold conform's own descriptors (its sockets, the pipe
+        // a caller reads its report from until end of file) for its whole life.
         var fileActions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&fileActions)
         defer { posix_spawn_file_actions_destroy(&fileActions) }
-        _ = clinux_spawn_file_actions_closefrom(&fileActions, 3)
+        if let listeningDescriptor {
+            // dup2 clears close-on-exec on descriptor 3 (even when the socket already is 3: glibc
+            // 2.29+, POSIX's posix_spawn_file_actions_adddup2).
+            posix_spawn_file_actions_adddup2(&fileActions, listeningDescriptor, KitListeningSocket.inheritedDescriptor)
+        }
+        _ = clinux_spawn_file_actions_closefrom(&fileActions, listeningDescriptor == nil ? 3 : 4)
         var processID = pid_t()
         let status = posix_spawn(&processID, "/bin/sh", &fileActions, &attributes, &cArguments, environ)
         guard status == 0 else { throw TargetError("cannot start /bin/sh -c \(command): \(NetworkError.message(for: status))") }

@@ -6,9 +6,16 @@ import Glibc
 /// A server the run starts itself (`--server-command`, or the embedded reference server): started
 /// with `/bin/sh -c`, stopped with SIGTERM then SIGKILL after a grace period; restart is stop + start,
 /// crash is SIGKILL + start.
+///
+/// With a `KitListeningSocket`, the target owns the port: every start (restarts and the start after a
+/// crash included) hands the socket to the command as descriptor 3 with `LISTEN_FDS=1` and
+/// `LISTEN_PID` set to the shell's pid (socket activation, `man sd_listen_fds`), so the command must
+/// `exec` the server. The port never closes: while no server runs, connections wait in the backlog.
 public final class CommandTarget: ServerTarget {
     public let baseURL: String
     public let command: String
+    /// The socket handed to every start of the command, nil when the command binds its own port.
+    public let listeningSocket: KitListeningSocket?
     public let startTimeout: Duration
     /// How long SIGTERM may take before SIGKILL.
     public let stopGrace: Duration
@@ -16,15 +23,42 @@ public final class CommandTarget: ServerTarget {
     public let storageFaultCommands: StorageFaultCommands?
     private let process = Mutex<ChildProcess?>(nil)
 
-    public init(
+    public convenience init(
         command: String, baseURL: String, storageFaultCommands: StorageFaultCommands? = nil, startTimeout: Duration = .seconds(10),
         stopGrace: Duration = .seconds(5)
+    ) {
+        self.init(
+            command: command, baseURL: baseURL, listeningSocket: nil, storageFaultCommands: storageFaultCommands, startTimeout: startTimeout,
+            stopGrace: stopGrace)
+    }
+
+    /// A command served on `listeningSocket` (socket activation); the base URL is the socket's.
+    public convenience init(
+        command: String, listeningSocket: KitListeningSocket, storageFaultCommands: StorageFaultCommands? = nil,
+        startTimeout: Duration = .seconds(10), stopGrace: Duration = .seconds(5)
+    ) {
+        self.init(
+            command: command, baseURL: listeningSocket.baseURL, listeningSocket: listeningSocket, storageFaultCommands: storageFaultCommands,
+            startTimeout: startTimeout, stopGrace: stopGrace)
+    }
+
+    private init(
+        command: String, baseURL: String, listeningSocket: KitListeningSocket?, storageFaultCommands: StorageFaultCommands?,
+        startTimeout: Duration, stopGrace: Duration
     ) {
         self.storageFaultCommands = storageFaultCommands
         self.command = command
         self.baseURL = baseURL
+        self.listeningSocket = listeningSocket
         self.startTimeout = startTimeout
         self.stopGrace = stopGrace
+    }
+
+    /// With a listening socket, the command `exec`s the server: its shell having exited, the server has
+    /// (a restart or crash under way has no process yet, and says nothing).
+    public var serverExitReason: String? {
+        guard listeningSocket != nil, let child = process.withLock({ $0 }), child.hasExited else { return nil }
+        return "the server command exited (status \(child.exitCode.map(String.init) ?? "by signal")); its port holds connections unanswered"
     }
 
     /// A started server can be restarted and crashed; its storage made to fail when the commands are given.
@@ -36,7 +70,7 @@ public final class CommandTarget: ServerTarget {
 
     /// Starts the command and waits until the server answers.
     public func start() async throws(TargetError) {
-        let child = try ChildProcess.spawnShell(command)
+        let child = try ChildProcess.spawnShell(command, listeningDescriptor: listeningSocket?.descriptor)
         process.withLock { $0 = child }
         do {
             try await TargetReadiness.wait(baseURL: baseURL, timeout: startTimeout, process: child)

@@ -32,10 +32,11 @@ enum ShellStep {
     /// Runs `command` with `/bin/sh -c` and waits for it to exit: a command that fails to start, exits
     /// non-zero, or is still running after `timeout` makes the scenario inconclusive. With
     /// `mayKeepRunning`, a command still running after `timeout` is left to run (it may be the server).
-    static func run(_ command: String, what: String, timeout: Duration, mayKeepRunning: Bool = false) async throws {
+    /// `listeningDescriptor` is handed to the command as descriptor 3 (`ChildProcess.spawnShell`).
+    static func run(_ command: String, what: String, timeout: Duration, mayKeepRunning: Bool = false, listeningDescriptor: Int32? = nil) async throws {
         let process: ChildProcess
         do {
-            process = try ChildProcess.spawnShell(command)
+            process = try ChildProcess.spawnShell(command, listeningDescriptor: listeningDescriptor)
         } catch {
             throw ScenarioInconclusive("\(what) command: \(error)")
         }

@@ -36,10 +36,11 @@ public final class ReferenceServer: Sendable {
 
     /// The configuration the server was started with.
     public let configuration: ServerConfiguration
-    /// The TCP port the server listens on (the kernel's choice when 0 was asked for).
+    /// The TCP port the server listens on (the kernel's choice when 0 was asked for, the inherited
+    /// socket's with `listenDescriptor`).
     public let port: Int
-    /// The address the server listens on.
-    public var host: String { configuration.host }
+    /// The address the server listens on (`configuration.host`, or the inherited socket's numeric address).
+    public let host: String
     /// The server's base URL, e.g. `http://127.0.0.1:3000`, or `http://[::1]:3000` for an IPv6 host.
     public var baseURL: String { Self.baseURL(host: host, port: port) }
 
@@ -54,8 +55,9 @@ public final class ReferenceServer: Sendable {
     private let lifecycle = Mutex(Lifecycle.running)
     private let stopped = DispatchSemaphore(value: 0)
 
-    private init(configuration: ServerConfiguration, port: Int, loop: EventLoop, store: any ServerMessageStore, core: ServerCore) {
+    private init(configuration: ServerConfiguration, host: String, port: Int, loop: EventLoop, store: any ServerMessageStore, core: ServerCore) {
         self.configuration = configuration
+        self.host = host
         self.port = port
         self.loop = loop
         self.store = store
@@ -114,24 +116,31 @@ public final class ReferenceServer: Sendable {
         core.attach(store)
         let host = configuration.host
         let port = configuration.port
-        let outcome: Result<Int, NetworkError> = runOnLoop(loop) { context in
+        let listenDescriptor = configuration.listenDescriptor
+        let outcome: Result<(host: String, port: Int), NetworkError> = runOnLoop(loop) { context in
             do throws(NetworkError) {
-                let listener = try context.listen(host: host, port: port) { connection in
+                let makeHandler = { (connection: Connection) -> ConnectionHandler in
                     let handler = HTTPConnectionHandler(core: core, connection: connection)
                     if core.isStopping { connection.close() }
                     return handler
                 }
+                let listener = if let listenDescriptor {
+                    try context.listen(adopting: listenDescriptor, makeHandler: makeHandler)
+                } else {
+                    try context.listen(host: host, port: port, makeHandler: makeHandler)
+                }
                 core.scheduleSummary(context: context)
                 core.measureDescriptorBudget(context: context)
-                return .success(listener.port)
+                return .success((listener.host, listener.port))
             } catch {
                 return .failure(error)
             }
         } ?? .failure(.loopShutDown)
         switch outcome {
-        case .success(let boundPort):
+        case .success(let (boundHost, boundPort)):
             let database = configuration.postgresURL == nil ? configuration.databasePath : "PostgreSQL"
-            logger.log(.info, "listening on \(host):\(boundPort), database \(database)")
+            let inherited = listenDescriptor.map { " (inherited socket, descriptor \($0))" } ?? ""
+            logger.log(.info, "listening on \(boundHost):\(boundPort)\(inherited), database \(database)")
             if let authentication = configuration.authentication {
                 // The secret itself is never logged.
                 let audience = authentication.audience.map { "audience \($0)" } ?? "no audience"
@@ -140,7 +149,7 @@ public final class ReferenceServer: Sendable {
             if !configuration.allowedOrigins.isEmpty {
                 logger.log(.info, "origins allowed: \(configuration.allowedOrigins.sorted().joined(separator: ", "))")
             }
-            return ReferenceServer(configuration: configuration, port: boundPort, loop: loop, store: store, core: core)
+            return ReferenceServer(configuration: configuration, host: boundHost, port: boundPort, loop: loop, store: store, core: core)
         case .failure(let error):
             loop.shutdown()
             store.close()

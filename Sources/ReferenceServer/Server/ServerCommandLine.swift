@@ -90,7 +90,14 @@ public enum ServerCommandLine {
     finishes pending commits, closes sessions and exits 0.
     Open that address in a browser for the chat page it serves at /.
 
-    Exit codes: 0 stopped cleanly; 1 could not start (address in use, database error); 64 usage error.
+    Socket activation (systemd, `man sd_listen_fds`): when LISTEN_PID is this process's pid and
+    LISTEN_FDS is 1, it serves the listening TCP socket it inherited as descriptor 3 instead of
+    binding --host/--port (README "Operating" has a .socket unit). A process manager or test that binds
+    the port itself keeps it through restarts and crashes. Any other LISTEN_FDS, or a descriptor 3
+    that is not a listening TCP socket, is an error (exit 1).
+
+    Exit codes: 0 stopped cleanly; 1 could not start (address in use, database error, unusable
+    inherited socket); 64 usage error.
     """
 
     public static func parse(_ arguments: [String]) -> Result<Outcome, UsageError> {

@@ -6,6 +6,10 @@ public struct ServerConfiguration: Sendable {
     public var host: String
     /// TCP port; 0 picks a free one (tests). Default 3000, the origin application's port.
     public var port: Int
+    /// A listening TCP socket to serve instead of binding `host:port` (socket activation: descriptor 3
+    /// when `LISTEN_FDS`/`LISTEN_PID` say so, `SocketActivation`); `host` and `port` are then unused and
+    /// the address is the socket's. Default nil: bind `host:port`.
+    public var listenDescriptor: Int32?
     /// SQLite database file. Default `messages.db`.
     public var databasePath: String
     /// A libpq connection URI: store messages in this PostgreSQL database instead of SQLite, as one node of
@@ -50,6 +54,7 @@ public struct ServerConfiguration: Sendable {
     public init(
         host: String = "127.0.0.1",
         port: Int = 3000,
+        listenDescriptor: Int32? = nil,
         databasePath: String = "messages.db",
         postgresURL: String? = nil,
         sessionIDPrefix: String = "",
@@ -71,6 +76,7 @@ public struct ServerConfiguration: Sendable {
     ) {
         self.host = host
         self.port = port
+        self.listenDescriptor = listenDescriptor
         self.databasePath = databasePath
         self.postgresURL = postgresURL
         self.sessionIDPrefix = sessionIDPrefix

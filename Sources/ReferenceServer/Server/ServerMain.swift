@@ -5,8 +5,8 @@ import Glibc
 #endif
 
 /// The whole life of a command-line reference server, shared by `reference-server` and the hidden
-/// `conform --serve-reference`: parse the arguments, start, print the address, stop on SIGINT or
-/// SIGTERM, exit. Exit codes (see `ServerCommandLine.help`): 0 stopped cleanly, 1 could not start,
+/// `conform --serve-reference`: parse the arguments, take an inherited listening socket (socket
+/// activation, `SocketActivation`), start, print the address, stop on SIGINT or SIGTERM, exit. Exit codes (see `ServerCommandLine.help`): 0 stopped cleanly, 1 could not start,
 /// 64 usage error.
 public enum ServerMain {
     /// `configure` adjusts the parsed configuration before the start (the kit's embedded server adds hooks).
@@ -30,6 +30,16 @@ public enum ServerMain {
             writeStandardError("Error: \(error.message)\n\(ServerCommandLine.usage)\n")
             exit(64)
         }
+        switch SocketActivation.decide(environment: activationEnvironment(), processID: getpid()) {
+        case .notActivated:
+            break
+        case .listen(let descriptor):
+            configuration.listenDescriptor = descriptor
+        case .invalid(let message):
+            writeStandardError("Error: socket activation: \(message)\n")
+            exit(1)
+        }
+        for name in SocketActivation.variableNames { unsetenv(name) }
         configure(&configuration)
         // Ignore the default handlers first, so the signals reach the dispatch sources instead of killing us.
         signal(SIGINT, SIG_IGN)
@@ -85,6 +95,15 @@ public enum ServerMain {
             exit(1)
         }
         return secret
+    }
+
+    /// The socket-activation variables of this process's environment.
+    static func activationEnvironment() -> [String: String] {
+        var environment: [String: String] = [:]
+        for name in SocketActivation.variableNames {
+            if let value = getenv(name) { environment[name] = String(cString: value) }
+        }
+        return environment
     }
 
     static func writeStandardError(_ text: String) {

@@ -55,8 +55,8 @@ struct KitRawConnectionTests {
 
 /// Listens on 127.0.0.1 port 0 and answers every connection on a thread of its own: reads the request
 /// head, writes `reply`, then closes or keeps the connection until the client closes it. Every connection
-/// is served, not only the first: the tests run in one process with others, and a test that released a
-/// port (`freePort()`) and probes it may connect here first. What the server saw is kept for the
+/// is served, not only the first: the tests run in one process with others, and a stray probe of
+/// another test may connect here first. What the server saw is kept for the
 /// failure message (`log`). The listener closes when the value is released.
 private final class OneReplyServer: Sendable {
     let port: Int

@@ -34,26 +34,8 @@ final class ReferenceServerFixture: Sendable {
     }
 }
 
-/// A port nothing listened on a moment ago (bound, then released), to start a server on. For a port
-/// that must refuse connections, use `ReservedClosedPort`.
-func freePort() -> Int {
-    let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    defer { close(descriptor) }
-    return bindToLoopback(descriptor) ?? 0
-}
-
 /// Binds `descriptor` (a TCP socket) to 127.0.0.1 port 0: the port the kernel chose, or nil.
-func bindToLoopback(_ descriptor: Int32) -> Int? {
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    address.sin_port = 0
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) } }
-    guard bound == 0 else { return nil }
-    _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) } }
-    return Int(UInt16(bigEndian: address.sin_port))
-}
+func bindToLoopback(_ descriptor: Int32) -> Int? { KitListeningSocket.bindToLoopback(descriptor) }
 
 /// A port of 127.0.0.1 that refuses connections for as long as this value lives: bound, so no other
 /// socket (a port-0 listener of a test running in parallel included) can take it, but not listening,

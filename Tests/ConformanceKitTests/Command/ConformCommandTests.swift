@@ -56,10 +56,9 @@ import Testing
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try Data("only-the-server-knows\n".utf8).write(to: URL(fileURLWithPath: directory + "/secret"))
-        let port = try PythonPeerConformanceTests.freePort()
-        let server = [ConformProcess.executable, "--serve-reference", "--port", String(port), "--db", directory + "/messages.db",
+        let server = [ConformProcess.executable, "--serve-reference", "--db", directory + "/messages.db",
                       "--auth-secret-file", directory + "/secret", "--log-level", "error"].map(PythonPeerConformanceTests.shellQuoted).joined(separator: " ")
-        let result = try await ConformProcess.run(["--server-command", "exec " + server, "http://127.0.0.1:\(port)"])
+        let result = try await ConformProcess.run(["--server-command", "exec " + server, "--socket-activation"])
         #expect(result.status == 2, "\(result.output)\n\(result.error)")
         let errorLines = result.error.split(separator: "\n").filter { $0.hasPrefix("Error:") }
         #expect(errorLines.count == 1, "\(result.error)")

@@ -72,6 +72,24 @@ import Testing
         #expect(error?.message == message)
     }
 
+    /// `--socket-activation`: conform binds the port and hands it to `--server-command`; `--inherited-socket`:
+    /// conform hands the socket it inherited to the restart and crash commands of a server at a URL.
+    @Test func socketActivationOptions() throws {
+        let activated = try ConformOptions.parse(["--server-command", "exec ./server", "--socket-activation"])
+        #expect(activated.isSocketActivated && activated.targetURL == nil)
+        let inherited = try ConformOptions.parse(["--inherited-socket", "--crash-command", "x", "http://127.0.0.1:5"])
+        #expect(inherited.hasInheritedSocket && inherited.targetURL == "http://127.0.0.1:5")
+        for arguments in [["--socket-activation"], ["--server-command", "x", "--socket-activation", "http://127.0.0.1:5"]] {
+            let error = #expect(throws: ConformUsageError.self) { try ConformOptions.parse(arguments) }
+            #expect(error?.message.hasPrefix("--socket-activation needs --server-command and no URL") == true)
+        }
+        for arguments in [["--inherited-socket"], ["--inherited-socket", "--server-command", "x", "http://127.0.0.1:5"]] {
+            let error = #expect(throws: ConformUsageError.self) { try ConformOptions.parse(arguments) }
+            #expect(error?.message.hasPrefix("--inherited-socket needs the server's URL") == true)
+        }
+        #expect(ConformOptions.helpText.contains("--socket-activation") && ConformOptions.helpText.contains("--inherited-socket"))
+    }
+
     @Test func clusterOptionsGrantTheClusterCapabilities() throws {
         let one = try ConformOptions.parse(["--node", "http://127.0.0.1:1"])
         #expect(!one.capabilities.contains(.cluster), "one entry point is no cluster")

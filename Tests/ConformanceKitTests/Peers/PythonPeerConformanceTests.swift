@@ -1,5 +1,4 @@
 import Foundation
-import Glibc
 import Testing
 
 /// `conform` against Tests/PythonPeer/server.py, a Flask-SocketIO server written from Spec/ alone:
@@ -35,16 +34,15 @@ import Testing
         let imports = try await Self.run(python, ["-c", Self.peerModules])
         try #require(imports.status == 0, "\(python) lacks the peer's modules (pip install -r Tests/requirements.txt): \(imports.output)")
 
-        let port = try Self.freePort()
         let database = FileManager.default.temporaryDirectory.appendingPathComponent("python-peer-\(UUID().uuidString).db").path
         defer {
             for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: database + suffix) }
         }
-        let command = [python, Self.peerScript, "--port", String(port), "--db", database,
-                       "--ping-interval", "300", "--ping-timeout", "5000"].map(Self.shellQuoted).joined(separator: " ")
-        let result = try await ConformProcess.run([
-            "--server-command", command, "--start-timeout", "30", "http://127.0.0.1:\(port)",
-        ])
+        // conform holds the port and hands the socket to every start of the peer (socket activation):
+        // exec, so that the peer's pid is LISTEN_PID.
+        let command = "exec " + [python, Self.peerScript, "--db", database,
+                                 "--ping-interval", "300", "--ping-timeout", "5000"].map(Self.shellQuoted).joined(separator: " ")
+        let result = try await ConformProcess.run(["--server-command", command, "--socket-activation", "--start-timeout", "30"])
         let lines = result.output.split(separator: "\n").map(String.init)
         print("conform against the Python peer: \(lines.last ?? "(no output)")")
         #expect(result.status == 0, "\(result.output.suffix(6000))\n\(result.error.suffix(2000))")
@@ -63,21 +61,20 @@ import Testing
         let python = Self.configuredPython ?? Self.venvPython
         let imports = try await Self.run(python, ["-c", Self.peerModules + ", jwt"])
         try #require(imports.status == 0, "\(python) lacks PyJWT (pip install -r Tests/requirements.txt): \(imports.output)")
-        let port = try Self.freePort()
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("python-peer-auth-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let secretFile = directory + "/secret"
         try Data("peer-secret-\(UUID().uuidString)\n".utf8).write(to: URL(fileURLWithPath: secretFile))
         let origin = "http://allowed.example"
-        let command = [python, Self.peerScript, "--port", String(port), "--db", directory + "/messages.db",
-                       "--ping-interval", "300", "--ping-timeout", "5000", "--auth-secret-file", secretFile, "--auth-leeway", "1",
-                       "--allowed-origin", origin].map(Self.shellQuoted).joined(separator: " ")
+        let command = "exec " + [python, Self.peerScript, "--db", directory + "/messages.db",
+                                 "--ping-interval", "300", "--ping-timeout", "5000", "--auth-secret-file", secretFile, "--auth-leeway", "1",
+                                 "--allowed-origin", origin].map(Self.shellQuoted).joined(separator: " ")
         let result = try await ConformProcess.run([
             // A starved peer (the suite runs the mutants and browsers beside it) missed its own 1.5 s
             // ping timeout in CI and closed the kit's sessions: 5 s, and the kit's waits doubled.
             "--server-command", command, "--start-timeout", "30", "--timeout-factor", "2", "--auth-secret-file", secretFile, "--auth-leeway", "1",
-            "--allowed-origin", origin, "http://127.0.0.1:\(port)",
+            "--allowed-origin", origin, "--socket-activation",
         ])
         let lines = result.output.split(separator: "\n").map(String.init)
         print("authenticated conform against the Python peer: \(lines.last ?? "(no output)")")
@@ -88,27 +85,6 @@ import Testing
         for scenario in ["auth/expiry-during-session", "auth/post-as-another-sender", "origin/foreign-origin-refused"] {
             #expect(lines.contains { $0.contains("PASS \(scenario)") }, "\(scenario) passed")
         }
-    }
-
-    /// A port that was free a moment ago on 127.0.0.1 (bound to port 0, learned, released).
-    static func freePort() throws -> Int {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        try #require(descriptor >= 0, "socket() failed: errno \(errno)")
-        defer { close(descriptor) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = 0
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        try #require(bound == 0, "bind() failed: errno \(errno)")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let named = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
-        }
-        try #require(named == 0, "getsockname() failed: errno \(errno)")
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 
     /// One word for /bin/sh: single-quoted, embedded quotes escaped.

@@ -14,33 +14,41 @@ import Testing
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(atPath: directory) }
             let binary = URL(fileURLWithPath: ConformProcess.executable).deletingLastPathComponent().appendingPathComponent("reference-server").path
-            // node-control start|restart|crash URL: the node of that URL's port, its pid in pid-PORT.
+            // node-control start|restart|crash URL: the node of that URL's port, its pid in pid-PORT. Each
+            // node's port is a socket the test holds (never released for another test to take): `start`
+            // gets it as descriptor 3 (LISTEN_FDS=1) and leaves a keeper holding it, which starts the node
+            // with it again whenever the node exits, as systemd does with a .socket unit and
+            // Restart=always; restart and crash stop the node and wait until it is gone.
             let control = directory + "/node-control"
             try """
             #!/bin/sh
             port=${2##*:}
             pidfile=\(directory)/pid-$port
-            start() { \(binary) --port "$port" --postgres '\(url)' --ping-interval 300 --ping-timeout 10000 --log-level error >>\(directory)/node-$port.log 2>&1 & echo $! > "$pidfile"; }
             case "$1" in
-              start) start ;;
-              restart) kill -TERM "$(cat "$pidfile")"; while kill -0 "$(cat "$pidfile")" 2>/dev/null; do sleep 0.05; done; start ;;
-              crash) kill -9 "$(cat "$pidfile")"; while kill -0 "$(cat "$pidfile")" 2>/dev/null; do sleep 0.05; done; start ;;
+              start)
+                (
+                  while :; do
+                    sh -c 'LISTEN_PID=$$ exec "$@"' sh \(binary) --postgres '\(url)' --ping-interval 300 --ping-timeout 10000 --log-level error >>\(directory)/node-$port.log 2>&1 &
+                    echo $! > "$pidfile"
+                    wait $!
+                  done
+                ) </dev/null >/dev/null 2>&1 &
+                ;;
+              # The pid read once: the keeper writes the next node's pid to the file as soon as this one is gone.
+              restart) pid=$(cat "$pidfile"); kill -TERM "$pid"; while kill -0 "$pid" 2>/dev/null; do sleep 0.05; done ;;
+              crash) pid=$(cat "$pidfile"); kill -9 "$pid"; while kill -0 "$pid" 2>/dev/null; do sleep 0.05; done ;;
             esac
             """.write(toFile: control, atomically: true, encoding: .utf8)
             chmod(control, 0o755)
-            let nodes = (0..<2).map { _ in "http://127.0.0.1:\(ReservedClosedPort().port)" }
-            for node in nodes {
-                let started = try ChildProcess.spawnShell("\(control) start \(node)")
+            let sockets = try (0..<2).map { _ in try KitListeningSocket() }
+            let nodes = sockets.map(\.baseURL)
+            var keepers: [ChildProcess] = []
+            defer { keepers.forEach { $0.signalGroup(SIGKILL) } }  // the keepers and their nodes
+            for socket in sockets {
+                let started = try ChildProcess.spawnShell("\(control) start \(socket.baseURL)", listeningDescriptor: socket.descriptor)
+                keepers.append(started)
                 _ = await started.waitForExit(timeout: .seconds(5))
-                try await TargetReadiness.wait(baseURL: node, timeout: .seconds(20))
-            }
-            defer {
-                for node in nodes {
-                    let port = node.split(separator: ":").last.map(String.init) ?? ""
-                    if let pid = try? String(contentsOfFile: directory + "/pid-" + port, encoding: .utf8), let number = Int32(pid.trimmingCharacters(in: .whitespacesAndNewlines)) {
-                        kill(number, SIGKILL)
-                    }
-                }
+                try await TargetReadiness.wait(baseURL: socket.baseURL, timeout: .seconds(20))
             }
             let target = ClusterTarget(
                 nodes: nodes, restartCommand: "\(control) restart {node}", crashCommand: "\(control) crash {node}", startTimeout: .seconds(20))

@@ -8,25 +8,12 @@ struct CommandTargetTests {
         let directory = NSTemporaryDirectory() + "kit-target-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        // The port is free when picked, then released for the server: another test of this process may
-        // take it in between. Then again with another port, three times at most.
-        var started: CommandTarget?
-        var lastError: (any Error)?
-        for _ in 0..<3 where started == nil {
-            let port = freePort()
-            let candidate = CommandTarget(
-                command: "exec '\(ConformProcess.executable)' --serve-reference --port \(port) --db '\(directory)/m.db' --log-level error",
-                baseURL: "http://127.0.0.1:\(port)", startTimeout: .seconds(20), stopGrace: .seconds(2))
-            do {
-                try await candidate.start()
-                started = candidate
-            } catch {
-                lastError = error
-                print("the server on port \(port) did not start: \(error); again with another port")
-                await candidate.stop()
-            }
-        }
-        guard let target = started else { throw lastError ?? TargetError("the server did not start") }
+        // The target holds the port (socket activation): no other test can take it, and restart and
+        // crash hand the same socket to the next server.
+        let target = CommandTarget(
+            command: "exec '\(ConformProcess.executable)' --serve-reference --db '\(directory)/m.db' --log-level error",
+            listeningSocket: try KitListeningSocket(), startTimeout: .seconds(20), stopGrace: .seconds(2))
+        try await target.start()
         #expect(await TargetReadiness.isServing(baseURL: target.baseURL))
         let context = ScenarioContext(scenarioID: "t", seed: 1, runToken: "t", target: target)
         let user = context.uniqueUser()
@@ -34,6 +21,7 @@ struct CommandTargetTests {
         try await target.restart()
         #expect(try await context.post(sender: "a", receiver: user, content: "before crash").status == 201)
         try await target.crash()
+        #expect(target.serverExitReason == nil)
         let session = try await context.connect("after#1")
         let history = try await session.join(user)
         #expect(history.messages(with: "a").map(\.content) == ["before restart", "before crash"])
@@ -47,6 +35,25 @@ struct CommandTargetTests {
         defer { withExtendedLifetime(closed) {} }
         let target = CommandTarget(command: "exit 3", baseURL: "http://127.0.0.1:\(closed.port)", startTimeout: .seconds(5))
         await #expect(throws: TargetError.self) { try await target.start() }
+    }
+
+    /// A socket-activated command that exits leaves its port accepting connections nobody answers:
+    /// the scenarios are inconclusive at once (as with a refused connection), not failed by timeouts.
+    @Test func socketActivatedCommandThatExitsMakesScenariosInconclusive() async throws {
+        let target = CommandTarget(command: "exit 3", listeningSocket: try KitListeningSocket(), startTimeout: .seconds(5))
+        await #expect(throws: TargetError.self) { try await target.start() }
+        let reason = try #require(target.serverExitReason)
+        #expect(reason.contains("status 3"))
+        let started = ContinuousClock.now
+        let report = await ConformanceRunner(scenarios: ScenarioCatalog.all, options: RunnerOptions(filters: ["join/basic"], seed: 1), target: target).run()
+        #expect(report.results.map(\.verdict) == [.inconclusive(reason: reason)])
+        #expect(started.duration(to: .now) < .seconds(2), "decided without waiting for an answer")
+        // Without a held socket the command may have left a daemon serving: its shell's exit says nothing.
+        let closed = ReservedClosedPort()
+        defer { withExtendedLifetime(closed) {} }
+        let plain = CommandTarget(command: "exit 3", baseURL: "http://127.0.0.1:\(closed.port)", startTimeout: .seconds(5))
+        await #expect(throws: TargetError.self) { try await plain.start() }
+        #expect(plain.serverExitReason == nil)
     }
 
     @Test func urlTargetWithoutCommandsIsInconclusive() async {

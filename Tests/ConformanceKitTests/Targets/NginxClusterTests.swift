@@ -32,36 +32,33 @@ import Testing
             let directory = NSTemporaryDirectory() + "nginx-cluster-" + UUID().uuidString
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(atPath: directory) }
-            // nginx cannot listen on port 0 and say which: take a free port from the kernel, release it, use
-            // it. Another test of this process may take it in between (or nginx may not be ready): then
-            // again with a new port, three times at most.
-            var started: (nginx: ChildProcess, baseURL: String)?
-            var lastError: (any Error)?
-            for _ in 0..<3 where started == nil {
-                let port = ReservedClosedPort().port
-                let shipped = try String(contentsOfFile: Self.shippedConfiguration, encoding: .utf8)
-                let configuration = shipped
-                    .replacingOccurrences(of: "127.0.0.1:3001", with: "127.0.0.1:\(nodes[0].port)")
-                    .replacingOccurrences(of: "127.0.0.1:3002", with: "127.0.0.1:\(nodes[1].port)")
-                    .replacingOccurrences(of: "127.0.0.1:3000", with: "127.0.0.1:\(port)")
-                    .replacingOccurrences(of: "/tmp/nginx-cluster.pid", with: directory + "/nginx.pid")
-                    .split(separator: "\n", omittingEmptySubsequences: false)
-                    .filter { isSticky || !$0.contains("~^") }
-                    .joined(separator: "\n")
-                #expect(configuration != shipped)
-                try configuration.write(toFile: directory + "/nginx.conf", atomically: true, encoding: .utf8)
-                let nginx = try ChildProcess.spawnShell("exec \(Self.nginx) -p \(directory) -c \(directory)/nginx.conf -g 'daemon off;'")
-                let baseURL = "http://127.0.0.1:\(port)"
-                do {
-                    try await TargetReadiness.wait(baseURL: baseURL, timeout: .seconds(20), process: nginx)
-                    started = (nginx, baseURL)
-                } catch {
-                    lastError = error
-                    print("nginx on port \(port) not serving: \(error); again with another port")
-                    await nginx.terminate(grace: .seconds(2))
-                }
+            // nginx cannot listen on port 0 and say which: the test binds 127.0.0.1:0, keeps the socket
+            // and hands it to nginx as descriptor 3 (NGINX="3;", nginx's inherited sockets, matched to the
+            // `listen` of the same address), so no other test can take the port in between.
+            let socket = try KitListeningSocket()
+            let shipped = try String(contentsOfFile: Self.shippedConfiguration, encoding: .utf8)
+            let configuration = shipped
+                .replacingOccurrences(of: "127.0.0.1:3001", with: "127.0.0.1:\(nodes[0].port)")
+                .replacingOccurrences(of: "127.0.0.1:3002", with: "127.0.0.1:\(nodes[1].port)")
+                .replacingOccurrences(of: "127.0.0.1:3000", with: "127.0.0.1:\(socket.port)")
+                .replacingOccurrences(of: "/tmp/nginx-cluster.pid", with: directory + "/nginx.pid")
+                .split(separator: "\n", omittingEmptySubsequences: false)
+                .filter { isSticky || !$0.contains("~^") }
+                .joined(separator: "\n")
+            #expect(configuration != shipped)
+            try configuration.write(toFile: directory + "/nginx.conf", atomically: true, encoding: .utf8)
+            let nginx = try ChildProcess.spawnShell(
+                "NGINX='3;' exec \(Self.nginx) -p \(directory) -c \(directory)/nginx.conf -g 'daemon off;' 2> \(directory)/nginx.err",
+                listeningDescriptor: socket.descriptor)
+            let baseURL = socket.baseURL
+            do {
+                try await TargetReadiness.wait(baseURL: baseURL, timeout: .seconds(20), process: nginx)
+            } catch {
+                await nginx.terminate(grace: .seconds(2))
+                throw error
             }
-            guard let (nginx, baseURL) = started else { throw lastError ?? TargetError("nginx did not start") }
+            let startLog = (try? String(contentsOfFile: directory + "/nginx.err", encoding: .utf8)) ?? ""
+            #expect(startLog.contains("using inherited sockets from \"3;\""), "nginx served the test's socket: \(startLog)")
             let runner = ConformanceRunner(scenarios: ScenarioCatalog.all, options: RunnerOptions(seed: 7), target: BaseURLTarget(baseURL: baseURL))
             let report = await runner.run()
             await nginx.terminate(grace: .seconds(5))

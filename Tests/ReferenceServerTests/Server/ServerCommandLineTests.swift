@@ -63,6 +63,7 @@ import Testing
     @Test func helpIsRecognised() throws {
         guard case .help = try ServerCommandLine.parse(["--help"]).get() else { Issue.record("not help"); return }
         #expect(ServerCommandLine.help.contains("Exit codes"))
+        #expect(ServerCommandLine.help.contains("Socket activation") && ServerCommandLine.help.contains("LISTEN_FDS is 1"))
     }
 
     @Test func authenticationFlags() throws {
