@@ -49,9 +49,10 @@ struct MutantRun: Sendable {
     }
 
     /// `run`, and once more when the verdicts differ from the mutant's expectations; the second run is the
-    /// one judged, and the first's mismatches are printed. A kit or mutant that is wrong fails both runs;
-    /// this absorbs a run disturbed by the rest of the test process (in CI, `websocket-only-drops-events`
-    /// failed `transport/connect-namespace` in 3 of 5 fresh-clone runs, cause not found yet).
+    /// one judged, and the first's mismatches are printed with the server's session-close counters. A kit
+    /// or mutant that is wrong fails both runs. What made first runs differ so far: ping timeouts of fresh
+    /// sessions while the whole suite starts (pingTimeout now 4 s), a restart binding a port another test
+    /// had taken (the port is now a held socket); a run disturbed otherwise still prints RUN AGAIN.
     static func runAgainOnMismatch(_ mutant: Mutant) async -> MutantRun {
         let first = await run(mutant)
         guard !first.mismatches.isEmpty else { return first }

@@ -27,6 +27,7 @@ final class MutantServerTarget: MutantTarget {
     private let world: MutantWorld
     private let server: Mutex<ReferenceServer?>
     private let isStorageFaulted = Shared<Bool>(false)
+    private let listening: KitListeningSocket
 
     init(mutant: Mutant?, world: MutantWorld = MutantWorld()) throws {
         directory = NSTemporaryDirectory() + "mutant-" + UUID().uuidString
@@ -56,6 +57,13 @@ final class MutantServerTarget: MutantTarget {
             }
             return FaultInjectingStore(base: base, configuration: storeConfiguration, isFaulted: { isStorageFaulted.with { $0 } })
         }
+        // The port is a socket this target holds for its whole life; each start of the server serves a
+        // duplicate of it (the server closes its own at stop). A restart used to bind the port number
+        // again, and once another test of the process had taken it in between ("bind failed: Address
+        // already in use", refuse-upgrade's durability/restart inconclusive).
+        let listening = try KitListeningSocket()
+        self.listening = listening
+        configuration.listenDescriptor = dup(listening.descriptor)
         let server = try ReferenceServer.start(configuration: configuration)
         self.port = server.port
         configuration.port = server.port
@@ -74,7 +82,9 @@ final class MutantServerTarget: MutantTarget {
     }
 
     private func cycle(isCrash: Bool) async throws {
-        let configuration = self.configuration
+        var next = self.configuration
+        next.listenDescriptor = dup(listening.descriptor)
+        let configuration = next
         let world = self.world
         let old = server.withLock { $0 }
         let started: Result<ReferenceServer, ReferenceServer.StartError> = await offThePool {
