@@ -35,6 +35,8 @@ final class PostgreSQLListener: Sendable {
         self.log = log
         var descriptors: [Int32] = [-1, -1]
         _ = pipe(&descriptors)
+        // Not inherited by processes the host process starts (pipe2 is not in Swift's Glibc module).
+        for descriptor in descriptors where descriptor >= 0 { _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC) }
         wakeRead = descriptors[0]
         wakeWrite = descriptors[1]
     }

@@ -62,6 +62,7 @@ private final class OneReplyServer: Sendable {
     let port: Int
     private let listener: Int32
     private let events = ServerEvents()
+    private let stop = Stop()
 
     init(reply: String, closesAfterReply: Bool) throws {
         let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
@@ -69,12 +70,26 @@ private final class OneReplyServer: Sendable {
         self.port = port
         self.listener = listener
         let replyBytes = Array(reply.utf8)
-        Thread.detachNewThread { [events] in
+        Thread.detachNewThread { [events, stop] in
             while true {
                 let connection = accept(listener, nil, nil)
-                // Shut down (deinit): this thread is the one that closes it, so no other thread's
-                // descriptor can take its number while an accept may still use it.
-                guard connection >= 0 else { close(listener); return }
+                guard connection >= 0 else {
+                    // Only the shutdown of deinit ends this loop, and only then is the listener closed:
+                    // this thread closes it, so no other descriptor can take its number while deinit may
+                    // still shut it down. Any other failure (EINTR: a signal handled on this thread, as
+                    // the SIGCHLD of another test's child; ECONNABORTED; EMFILE) is tried again. This
+                    // thread used to close the listener on any failure, so deinit's shutdown later hit
+                    // whatever socket had taken the number: a kit WebSocket of a test running beside
+                    // these was cut (the server closed it 1000, "transport close", in two CI runs).
+                    if stop.isStopping.load(ordering: .acquiring) {
+                        close(listener)
+                        return
+                    }
+                    if errno != EINTR { usleep(1_000) }
+                    continue
+                }
+                // A child process another test starts meanwhile must not hold it open after close().
+                _ = fcntl(connection, F_SETFD, FD_CLOEXEC)
                 events.append("accepted \(connection)")
                 Thread.detachNewThread {
                     Self.serve(connection, reply: replyBytes, closesAfterReply: closesAfterReply, events: events)
@@ -83,7 +98,16 @@ private final class OneReplyServer: Sendable {
         }
     }
 
-    deinit { shutdown(listener, Int32(SHUT_RDWR)) }
+    deinit {
+        stop.isStopping.store(true, ordering: .releasing)
+        shutdown(listener, Int32(SHUT_RDWR))
+    }
+
+    /// Set by deinit before it shuts the listener down (a class of its own: the accept thread must not
+    /// keep the server alive).
+    private final class Stop: Sendable {
+        let isStopping = Atomic<Bool>(false)
+    }
 
     /// What the server did so far, one line per step.
     var log: String { events.lines.joined(separator: "; ") }

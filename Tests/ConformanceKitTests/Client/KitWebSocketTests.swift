@@ -37,6 +37,13 @@ struct KitWebSocketTests {
         }
         #expect(!webSocket.isClosed)
         #expect(!received.contains(.closed))
+        if received.contains(.closed) {
+            // Why the server closed it (two full CI runs saw a close 1000 within the first second).
+            let metrics = try? await fixture.context().http("GET", "/metrics")
+            let closes = metrics.map { String(decoding: $0.body, as: UTF8.self) }?.split(separator: "\n")
+                .filter { $0.hasPrefix("messenger_sessions_closed_total") || $0.hasPrefix("messenger_connections_shed") } ?? []
+            Issue.record("the server's counters: \(closes.joined(separator: ", "))")
+        }
         guard case .message(.text(let open))? = received.first else {
             Issue.record("expected the open packet first, got \(received)")
             return

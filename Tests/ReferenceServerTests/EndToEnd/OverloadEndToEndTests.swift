@@ -119,16 +119,22 @@ struct OverloadEndToEndTests {
         }
     }
 
+    /// A rate of 2 per second (burst 2): the third POST sent at once after two is refused unless the two
+    /// took a second (the test once used 20 and 30 POSTs, and a loaded CI machine answered them slower
+    /// than 20 per second, so the last ones were allowed again).
     @Test func aConnectionPostingTooFastGets429() throws {
-        try withServer({ $0.operating.postsPerSecondPerConnection = 20 }) { server in
+        try withServer({ $0.operating.postsPerSecondPerConnection = 2 }) { server in
             let client = try TestHTTPClient(port: server.port)
             var statuses: [Int] = []
-            for index in 0..<30 {
+            let started = ContinuousClock.now
+            for index in 0..<6 {
                 let body = #"{"sender":"u","receiver":"v","content":"\#(index)"}"#
                 statuses.append(try client.send("POST", "/messages", headers: [("Content-Type", "application/json")], body: body).head.status)
             }
-            #expect(statuses.prefix(20).allSatisfy { $0 == 201 })
-            #expect(statuses.suffix(5).allSatisfy { $0 == 429 })
+            let elapsed = ContinuousClock.now - started
+            #expect(statuses.prefix(2).allSatisfy { $0 == 201 }, "\(statuses)")
+            #expect(statuses.contains(429) || elapsed > .seconds(2), "\(statuses) in \(elapsed)")
+            #expect(Set(statuses).isSubset(of: [201, 429]), "\(statuses)")
             // Another connection has its own allowance.
             #expect(try postMessage(port: server.port, sender: "u", receiver: "v", content: "other").head.status == 201)
         }
