@@ -207,7 +207,14 @@ class Messenger:
     def __init__(self, socketio, store):
         self.socketio = socketio
         self.store = store
-        self.lock = threading.Lock()   # guards store, user_by_sid and sids_by_user
+        # Guards store, user_by_sid and sids_by_user. Reentrant: python-engineio's Socket.send checks the
+        # ping timeout and, when it has passed, closes the session and runs the disconnect handler on the
+        # sending thread (run_async=False). An emit under this lock (accept's fan-out, join's history) to
+        # a session whose pings went unanswered thus re-enters leave(); with a plain Lock that thread
+        # waited for itself and every later POST waited for it (seen in CI after
+        # heartbeat/silent-client-closed: no POST answered until the kill -9 of crash-acknowledged).
+        # Fan-out iterates over a sorted copy, so an unbind during it is safe.
+        self.lock = threading.RLock()
         self.user_by_sid = {}
         self.sids_by_user = {}
 
