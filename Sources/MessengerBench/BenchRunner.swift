@@ -55,9 +55,10 @@ public struct BenchRunner: Sendable {
             progress("\(addresses.count) nodes, sessions and POST connections spread over them (seed \(seed)): "
                 + "user u's session s on node (first(u) + s) mod \(addresses.count), POST connection i on node (i + \(spread.node(postConnection: 0))) mod \(addresses.count)")
         }
+        let endpoints = addresses.map(BenchEndpoint.init)  // host names resolved once, off the bench loops
         for workload in options.workloads {
             let context = WorkloadContext(
-                engine: engine, endpoints: addresses.map(BenchEndpoint.init), spread: spread,
+                engine: engine, endpoints: endpoints, spread: spread,
                 content: BenchContent(token: token + String(workload.rawValue.prefix(1)), contentBytes: options.contentBytes, authentication: authentication),
                 seed: seed ^ UInt64(workload.rawValue.hashValue & 0xFFFF))
             progress("[\(workload.rawValue)] starting")

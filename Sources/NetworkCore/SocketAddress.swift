@@ -19,7 +19,8 @@ struct SocketAddress {
 
     /// Resolves a numeric address or a host name.
     ///
-    /// Host names go through `getaddrinfo`, which blocks the calling (loop) thread; numeric addresses
+    /// Host names go through `getaddrinfo`, which blocks the calling (loop) thread (`HostResolver` resolves
+    /// off the loop first); numeric addresses
     /// ("127.0.0.1", "::1") never do. IPv4 results are preferred.
     init(host: String, port: Int, isPassive: Bool) throws(NetworkError) {
         guard (0...65535).contains(port) else { throw .invalidPort(port) }

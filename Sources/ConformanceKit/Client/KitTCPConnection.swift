@@ -1,3 +1,4 @@
+import Dispatch
 import NetworkCore
 import Synchronization
 
@@ -39,10 +40,19 @@ final class KitTCPConnection: Sendable {
         } catch {
             return .failure(KitConnectError(reason: "the kit cannot start its event loop: \(error)"))
         }
+        // A host name is resolved here, off the loop: resolving on it would stall every connection of
+        // the run (their pongs included) for as long as the DNS server takes.
+        var numericHost = host
+        if !HostResolver.isNumeric(host) {
+            switch await resolveOffTheLoop(host) {
+            case .success(let address): numericHost = address
+            case .failure(let error): return .failure(KitConnectError(reason: "cannot connect to \(host):\(port): \(error)"))
+            }
+        }
         let connection = KitTCPConnection(loop: loop, remote: "\(host):\(port)")
-        let isAccepted = loop.execute { context in
+        let isAccepted = loop.execute { [numericHost] context in
             let handler = Handler(owner: connection)
-            let made = context.connect(host: host, port: port, handler: handler)
+            let made = context.connect(host: numericHost, port: port, handler: handler)
             connection.connectionID.withLock { $0 = made.id }
         }
         guard isAccepted else { return .failure(KitConnectError(reason: "the kit's event loop has shut down")) }
@@ -54,6 +64,15 @@ final class KitTCPConnection: Sendable {
         case nil:
             connection.close()
             return .failure(KitConnectError(reason: "cannot connect to \(host):\(port): no answer within \(KitFormat.duration(timeout))"))
+        }
+    }
+
+    /// `HostResolver.numericAddress(of:)` on a Dispatch thread (neither the loop nor the cooperative pool).
+    private static func resolveOffTheLoop(_ host: String) async -> Result<String, NetworkError> {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(returning: Result { () throws(NetworkError) in try HostResolver.numericAddress(of: host) })
+            }
         }
     }
 

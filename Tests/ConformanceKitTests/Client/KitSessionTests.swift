@@ -33,6 +33,23 @@ struct KitSessionTests {
         await context.runTeardowns()
     }
 
+    /// A host name is resolved off the kit's loop (`HostResolver`), then the session works as with an address.
+    @Test func aHostNameTargetIsResolvedAndServed() async throws {
+        let fixture = try ReferenceServerFixture()
+        defer { fixture.stop() }
+        let context = ScenarioContext(
+            scenarioID: "test/host-name", seed: 1, runToken: "test", timeoutFactor: 4,
+            target: BaseURLTarget(baseURL: "http://localhost:\(fixture.server.port)"))
+        let user = context.uniqueUser("hana")
+        let session = try await context.connect("hana#1", transport: .pollingUpgrade)
+        _ = try await session.join(user)
+        let posted = try await context.post(sender: "ben", receiver: user, content: context.nonce())
+        #expect(posted.status == 201)
+        #expect(await session.waitForEvent(timeout: .seconds(5)) { $0.name == "new_message" } != nil)
+        await session.close()
+        await context.runTeardowns()
+    }
+
     @Test func historyListsEarlierMessages() async throws {
         let fixture = try ReferenceServerFixture()
         defer { fixture.stop() }
