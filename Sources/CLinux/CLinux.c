@@ -155,17 +155,8 @@ int clinux_adopt_listener(int fd, char *host, size_t capacity, int *port) {
     socklen_t length = sizeof(address);
     memset(&address, 0, sizeof(address));
     if (getsockname(fd, (struct sockaddr *)&address, &length) != 0) return -1;
-    const void *raw;
-    if (address.ss_family == AF_INET) {
-        raw = &((struct sockaddr_in *)&address)->sin_addr;
-        *port = ntohs(((struct sockaddr_in *)&address)->sin_port);
-    } else if (address.ss_family == AF_INET6) {
-        raw = &((struct sockaddr_in6 *)&address)->sin6_addr;
-        *port = ntohs(((struct sockaddr_in6 *)&address)->sin6_port);
-    } else {
-        return CLINUX_ADOPT_NOT_INET;
-    }
-    if (inet_ntop(address.ss_family, raw, host, (socklen_t)capacity) == NULL) return -1;
+    if (address.ss_family != AF_INET && address.ss_family != AF_INET6) return CLINUX_ADOPT_NOT_INET;
+    if (clinux_format_host(&address, host, capacity, port) != 0) return -1;
     int status = fcntl(fd, F_GETFL);
     if (status < 0 || fcntl(fd, F_SETFL, status | O_NONBLOCK) != 0) return -1;
     int flags = fcntl(fd, F_GETFD);
@@ -217,21 +208,29 @@ int clinux_resolve(const char *host, int port, int passive, struct sockaddr_stor
 
 const char *clinux_resolve_error_message(int code) { return gai_strerror(code); }
 
-int clinux_format_address(const struct sockaddr_storage *address, char *buffer, size_t capacity) {
-    char text[INET6_ADDRSTRLEN];
+int clinux_format_host(const struct sockaddr_storage *address, char *buffer, size_t capacity, int *port) {
+    const void *raw;
     if (address->ss_family == AF_INET) {
         const struct sockaddr_in *v4 = (const struct sockaddr_in *)address;
-        if (inet_ntop(AF_INET, &v4->sin_addr, text, sizeof(text)) == NULL) return -1;
-        int written = snprintf(buffer, capacity, "%s:%u", text, (unsigned)ntohs(v4->sin_port));
-        return (written < 0 || (size_t)written >= capacity) ? -1 : 0;
-    }
-    if (address->ss_family == AF_INET6) {
+        raw = &v4->sin_addr;
+        *port = ntohs(v4->sin_port);
+    } else if (address->ss_family == AF_INET6) {
         const struct sockaddr_in6 *v6 = (const struct sockaddr_in6 *)address;
-        if (inet_ntop(AF_INET6, &v6->sin6_addr, text, sizeof(text)) == NULL) return -1;
-        int written = snprintf(buffer, capacity, "[%s]:%u", text, (unsigned)ntohs(v6->sin6_port));
-        return (written < 0 || (size_t)written >= capacity) ? -1 : 0;
+        raw = &v6->sin6_addr;
+        *port = ntohs(v6->sin6_port);
+    } else {
+        return -1;
     }
-    return -1;
+    return inet_ntop(address->ss_family, raw, buffer, (socklen_t)capacity) == NULL ? -1 : 0;
+}
+
+int clinux_format_address(const struct sockaddr_storage *address, char *buffer, size_t capacity) {
+    char text[INET6_ADDRSTRLEN];
+    int port = 0;
+    if (clinux_format_host(address, text, sizeof(text), &port) != 0) return -1;
+    const char *format = address->ss_family == AF_INET6 ? "[%s]:%u" : "%s:%u";
+    int written = snprintf(buffer, capacity, format, text, (unsigned)port);
+    return (written < 0 || (size_t)written >= capacity) ? -1 : 0;
 }
 
 int clinux_malloc_trim(void) { return malloc_trim(0); }

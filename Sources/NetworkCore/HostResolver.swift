@@ -24,12 +24,9 @@ public enum HostResolver {
     /// - Throws: `NetworkError.addressResolution` when the name does not resolve.
     public static func numericAddress(of host: String) throws(NetworkError) -> String {
         if isNumeric(host) { return host }
-        let address = try SocketAddress(host: host, port: 0, isPassive: false)
-        let text = address.description  // "a.b.c.d:0" or "[v6]:0"
-        if text.hasPrefix("["), let end = text.firstIndex(of: "]") {
-            return String(text[text.index(after: text.startIndex)..<end])
+        guard let numeric = try SocketAddress(host: host, port: 0, isPassive: false).numericHost else {
+            throw .addressResolution(host: host, message: "no IPv4 or IPv6 address")
         }
-        guard let colon = text.lastIndex(of: ":") else { throw .addressResolution(host: host, message: "no address") }
-        return String(text[..<colon])
+        return numeric
     }
 }

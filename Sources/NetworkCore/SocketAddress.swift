@@ -35,6 +35,17 @@ struct SocketAddress {
         self.length = length
     }
 
+    /// "a.b.c.d" or "v6" (no brackets); nil for other families.
+    var numericHost: String? {
+        var text = [CChar](repeating: 0, count: 64)
+        var port: Int32 = 0
+        let status = withUnsafePointer(to: storage) { address in
+            text.withUnsafeMutableBufferPointer { clinux_format_host(address, $0.baseAddress!, $0.count, &port) }
+        }
+        guard status == 0 else { return nil }
+        return text.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+    }
+
     /// "a.b.c.d:port" or "[v6]:port"; "unknown" for other families.
     var description: String {
         var text = [CChar](repeating: 0, count: 64)

@@ -66,9 +66,7 @@ if options.serverCommand != nil && options.targetURL == nil && !options.isSocket
 var inheritedDescriptor: Int32?
 if options.hasInheritedSocket {
     // The protocol's variables name conform: its descriptor 3 is the server's socket (`man sd_listen_fds`).
-    var environment: [String: String] = [:]
-    for name in SocketActivation.variableNames { environment[name] = ProcessInfo.processInfo.environment[name] }
-    switch SocketActivation.decide(environment: environment, processID: getpid()) {
+    switch SocketActivation.decideForThisProcess() {
     case .listen(let descriptor): inheritedDescriptor = descriptor
     case .notActivated: usageFailure("--inherited-socket: conform was not socket-activated (LISTEN_PID is not its pid)")
     case .invalid(let message): usageFailure("--inherited-socket: \(message)")

@@ -105,6 +105,9 @@ int clinux_adopt_listener(int fd, char *host, size_t capacity, int *port);
 
 // MARK: addresses
 
+/// The numeric host of an IPv4 or IPv6 address (no brackets) into `buffer`, its port into `port`; 0, or
+/// -1 for another family or a buffer too small.
+int clinux_format_host(const struct sockaddr_storage *address, char *buffer, size_t capacity, int *port);
 /// Resolves `host` (numeric IPv4/IPv6 first, then `getaddrinfo` for names such as "localhost") and `port`
 /// into `address`. `passive` chooses AI_PASSIVE. Returns 0, or a `getaddrinfo` error code (EAI_*).
 int clinux_resolve(const char *host, int port, int passive, struct sockaddr_storage *address, socklen_t *length);

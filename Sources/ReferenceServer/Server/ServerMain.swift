@@ -30,7 +30,7 @@ public enum ServerMain {
             writeStandardError("Error: \(error.message)\n\(ServerCommandLine.usage)\n")
             exit(64)
         }
-        switch SocketActivation.decide(environment: activationEnvironment(), processID: getpid()) {
+        switch SocketActivation.decideForThisProcess() {
         case .notActivated:
             break
         case .listen(let descriptor):
@@ -95,15 +95,6 @@ public enum ServerMain {
             exit(1)
         }
         return secret
-    }
-
-    /// The socket-activation variables of this process's environment.
-    static func activationEnvironment() -> [String: String] {
-        var environment: [String: String] = [:]
-        for name in SocketActivation.variableNames {
-            if let value = getenv(name) { environment[name] = String(cString: value) }
-        }
-        return environment
     }
 
     static func writeStandardError(_ text: String) {

@@ -40,3 +40,19 @@ public enum SocketActivation: Sendable, Equatable {
         return .listen(descriptor: firstDescriptor)
     }
 }
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension SocketActivation {
+    /// `decide` for this process: its pid and the protocol's variables of its environment (the one
+    /// reading of the environment, for `reference-server` and `conform --inherited-socket`).
+    public static func decideForThisProcess() -> SocketActivation {
+        var environment: [String: String] = [:]
+        for name in variableNames {
+            if let value = getenv(name) { environment[name] = String(cString: value) }
+        }
+        return decide(environment: environment, processID: getpid())
+    }
+}
